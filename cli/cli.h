@@ -1,0 +1,54 @@
+/*
+** cli.h: what the gssim subcommands share: exit codes, the command table,
+** option helpers (config loading with --set), signal handling.
+*/
+#ifndef gs_cli_h
+#define gs_cli_h
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "err.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,	/* simulator bug (broken invariant), out of memory */
+	EXIT_INPUT = 2,		/* bad config, trace, weights or option */
+	EXIT_INTERRUPTED = 130
+};
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Collected --set assignments, applied after the config file. */
+struct overrides {
+	const char **items;
+	int n, cap;
+};
+int overrides_add(struct overrides *o, const char *assignment);
+void overrides_free(struct overrides *o);
+
+/* Defaults, then path (if non-NULL), then overrides, then cross-key checks. */
+int load_config(struct gs_config *cfg, const char *path, const struct overrides *o,
+		struct gs_err *err);
+
+/* "gssim CMD: message" on stderr; returns EXIT_INPUT. */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a located error on stderr; returns code. */
+int report(const struct gs_err *err, int code);
+
+/* SIGINT/SIGTERM set *flag (the only process-wide state: a signal flag). */
+void install_stop_handlers(volatile sig_atomic_t **flag);
+
+/* Current UTC time as ISO-8601 (e.g. 2026-11-24T19:52:00Z). */
+void utc_now(char out[32]);
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_docs(int argc, char **argv);
+
+#endif

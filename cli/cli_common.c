@@ -1,0 +1,89 @@
+/*
+** cli_common.c: helpers shared by the gssim subcommands (see cli.h).
+*/
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+int overrides_add(struct overrides *o, const char *assignment)
+{
+	if (o->n == o->cap) {
+		int cap = o->cap ? o->cap * 2 : 8;
+		const char **items = realloc(o->items, (size_t)cap * sizeof *items);
+
+		if (!items)
+			return -1;
+		o->items = items;
+		o->cap = cap;
+	}
+	o->items[o->n++] = assignment;
+	return 0;
+}
+
+void overrides_free(struct overrides *o)
+{
+	free(o->items);
+	*o = (struct overrides){ 0 };
+}
+
+int load_config(struct gs_config *cfg, const char *path, const struct overrides *o,
+		struct gs_err *err)
+{
+	cfg_defaults(cfg);
+	if (path && cfg_load_file(cfg, path, err))
+		return -1;
+	for (int i = 0; o && i < o->n; i++)
+		if (cfg_set(cfg, o->items[i], err))
+			return -1;
+	return cfg_validate(cfg, path ? path : "--set", err);
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "gssim %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see gssim %s --help)\n", cmd);
+	return EXIT_INPUT;
+}
+
+int report(const struct gs_err *err, int code)
+{
+	fprintf(stderr, "%s\n", err->msg);
+	return code;
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+void install_stop_handlers(volatile sig_atomic_t **flag)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	*flag = &stop_flag;
+}
+
+void utc_now(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -1,0 +1,45 @@
+/*
+** gssim.c: the command-line entry point: dispatches to subcommands.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "simulate a trace on a configured machine, record the run in a results database" },
+	{ "check", cmd_check, "validate a config (and a trace) without simulating" },
+	{ "docs", cmd_docs, "print generated reference docs (config keys, stats)" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gssim COMMAND [options]   (gssim COMMAND --help for each)\n\n"
+		   "gssim %s: a cycle-approximate simulator of a banked scratchpad, a\n"
+		   "gather/scatter engine and vector lanes.\n\ncommands:\n", GSSIM_VERSION);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  version  print the version\n\nDocumentation: docs/cli.md\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_INPUT;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("gssim %s\n", GSSIM_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "gssim: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_INPUT;
+}

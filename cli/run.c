@@ -1,0 +1,194 @@
+/*
+** run.c: simulate a source and record the run (see run.h).
+*/
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "machine.h"
+#include "run.h"
+
+static char *own(struct run_request *rq, const char *s, size_t n)
+{
+	char **owned = realloc(rq->owned, (size_t)(rq->nowned + 1) * sizeof *owned);
+	char *copy;
+
+	if (!owned)
+		return NULL;
+	rq->owned = owned;
+	copy = malloc(n + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	rq->owned[rq->nowned++] = copy;
+	return copy;
+}
+
+int run_request_set(struct run_request *rq, const char *key, const char *value)
+{
+	const char *k, *v;
+
+	for (int i = 0; i < rq->nparams; i++) {
+		if (!strcmp(rq->params[i].key, key)) {
+			v = own(rq, value, strlen(value));
+			if (!v)
+				return -1;
+			rq->params[i].value = v;
+			return 0;
+		}
+	}
+	if (rq->nparams == rq->capparams) {
+		int cap = rq->capparams ? rq->capparams * 2 : 8;
+		struct db_param *p = realloc(rq->params, (size_t)cap * sizeof *p);
+
+		if (!p)
+			return -1;
+		rq->params = p;
+		rq->capparams = cap;
+	}
+	k = own(rq, key, strlen(key));
+	v = own(rq, value, strlen(value));
+	if (!k || !v)
+		return -1;
+	rq->params[rq->nparams].key = k;
+	rq->params[rq->nparams].value = v;
+	rq->nparams++;
+	return 0;
+}
+
+int run_request_add_param(struct run_request *rq, const char *kv, struct gs_err *err)
+{
+	const char *eq = strchr(kv, '=');
+	char *key;
+
+	if (!eq || eq == kv)
+		return gs_errf(err, "--param %s: expected KEY=VALUE", kv);
+	key = own(rq, kv, (size_t)(eq - kv));
+	if (!key || run_request_set(rq, key, eq + 1))
+		return gs_errf(err, "out of memory");
+	return 0;
+}
+
+void run_request_free(struct run_request *rq)
+{
+	for (int i = 0; i < rq->nowned; i++)
+		free(rq->owned[i]);
+	free(rq->owned);
+	free(rq->params);
+	rq->owned = NULL;
+	rq->params = NULL;
+	rq->nowned = rq->nparams = rq->capparams = 0;
+}
+
+int parse_seed(const char *s, uint64_t *seed, struct gs_err *err)
+{
+	char *end;
+
+	errno = 0;
+	*seed = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-')
+		return gs_errf(err, "--seed %s: expected an unsigned integer", s);
+	return 0;
+}
+
+static void print_summary(const struct gs_config *cfg, const char *hash,
+			  const char *src_name, const struct gs_stats *st,
+			  const char *status, int64_t run_id, const char *db_path)
+{
+	const double *v = st->v;
+	double cycles = v[ST_CYCLES] > 0 ? v[ST_CYCLES] : 1;
+
+	printf("gssim run: config %s (%s), %s\n", cfg->name, hash, src_name);
+	printf("  %-22s %.0f  (%.3f us at %.2f GHz)\n", "cycles", v[ST_CYCLES],
+	       v[ST_TIME_US], cfg->clock_ghz);
+	printf("  %-22s %.0f  (ipc %.3f)\n", "instructions", v[ST_INSN_TOTAL], v[ST_IPC]);
+	printf("  %-22s %.0f, passes %.0f, conflicts %.0f", "gathers",
+	       v[ST_GATHER_COUNT], v[ST_GATHER_PASSES], v[ST_GATHER_CONFLICTS]);
+	if (v[ST_GATHER_COUNT] > 0)
+		printf("  (%.3f passes/gather)", v[ST_GATHER_PASSES] / v[ST_GATHER_COUNT]);
+	printf("\n  %-22s %.0f, passes %.0f, conflicts %.0f\n", "scatters",
+	       v[ST_SCATTER_COUNT], v[ST_SCATTER_PASSES], v[ST_SCATTER_CONFLICTS]);
+	printf("  %-22s %.3f  (%.0f of %.0f lane-ops)\n", "lane utilisation",
+	       v[ST_LANE_UTIL], v[ST_LANE_ACTIVE], v[ST_LANE_SLOTS]);
+	printf("  %-22s %.3f  (%.0f bytes)\n", "memory bandwidth used", v[ST_MEM_UTIL],
+	       v[ST_MEM_LOAD_BYTES] + v[ST_MEM_STORE_BYTES] + v[ST_DMA_IN_BYTES] +
+	       v[ST_DMA_OUT_BYTES]);
+	printf("  %-22s", "cycle stack");
+	for (int s = ST_CPI_ISSUE; s <= ST_CPI_DRAIN; s++)
+		if (v[s] > 0)
+			printf(" %s %.1f%%", stat_name(s) + 4, 100.0 * v[s] / cycles);
+	printf("\n  %-22s %.3f s, %.2f M cycles/s, %.2f M insns/s\n", "host",
+	       v[ST_HOST_SECONDS], v[ST_HOST_CPS] / 1e6, v[ST_HOST_IPS] / 1e6);
+	if (run_id > 0)
+		printf("  %-22s run %" PRId64 " in %s (%s)\n", "recorded as", run_id,
+		       db_path, status);
+}
+
+int run_and_record(const struct gs_config *cfg, struct gs_source *src,
+		   const struct run_request *rq)
+{
+	struct gs_db *db = NULL;
+	struct machine *m = NULL;
+	volatile sig_atomic_t *stop;
+	struct gs_err err, run_err;
+	struct db_run run = { 0 };
+	char started[32], hash[17];
+	char *config_text = NULL;
+	const char *status;
+	int64_t run_id = 0;
+	int r, rc = EXIT_INPUT;
+
+	if (db_open(&db, rq->db_path, &err))
+		return report(&err, EXIT_INPUT);
+	m = machine_new(cfg, &err);
+	config_text = cfg_dump(cfg);
+	if (!m || !config_text) {
+		rc = report(&err, EXIT_INTERNAL);
+		goto out;
+	}
+	cfg_hash(cfg, hash);
+	utc_now(started);
+	install_stop_handlers(&stop);
+	run_err.msg[0] = '\0';
+	r = machine_run(m, src, stop, &run_err);
+	status = r == 0 ? "complete" : r == 1 ? "interrupted" : "failed";
+
+	run.started_at = started;
+	run.config_name = cfg->name;
+	run.config_text = config_text;
+	run.config_hash = hash;
+	run.trace = src->name ? src->name(src->ctx) : "?";
+	run.version = GSSIM_VERSION;
+	run.host_seconds = machine_stats(m)->v[ST_HOST_SECONDS];
+	run.status = status;
+	run.message = r < 0 ? run_err.msg : NULL;
+	run.seed = rq->seed;
+	run.params = rq->params;
+	run.nparams = rq->nparams;
+	run.stats = r < 0 ? NULL : machine_stats(m);
+	if (db_record_run(db, &run, &run_id, &err)) {
+		rc = report(&err, EXIT_INPUT);
+		goto out;
+	}
+	if (r < 0) {
+		fprintf(stderr, "%s\n", run_err.msg);
+		/* A trace error is bad input; a broken invariant is our bug. */
+		rc = strstr(run_err.msg, "internal invariant") ? EXIT_INTERNAL : EXIT_INPUT;
+		fprintf(stderr, "gssim run: recorded as failed run %" PRId64 " in %s\n",
+			run_id, rq->db_path);
+		goto out;
+	}
+	if (!rq->quiet)
+		print_summary(cfg, hash, run.trace, machine_stats(m), status, run_id,
+			      rq->db_path);
+	rc = r == 1 ? EXIT_INTERRUPTED : EXIT_OK;
+out:
+	free(config_text);
+	machine_free(m);
+	db_close(db);
+	return rc;
+}

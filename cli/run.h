@@ -1,0 +1,37 @@
+/*
+** run.h: one simulation from a ready config and instruction source to a
+** printed summary and a recorded run; shared by every command that
+** simulates (trace files now, in-process workloads later).
+*/
+#ifndef gs_run_h
+#define gs_run_h
+
+#include <stdint.h>
+
+#include "config.h"
+#include "db.h"
+#include "insn.h"
+
+struct run_request {
+	const char *db_path;
+	uint64_t seed;
+	int quiet;
+	struct db_param *params;	/* recorded in run_params */
+	int nparams, capparams;
+	char **owned;			/* strings the params point into */
+	int nowned;
+};
+
+/* Add "key=value" (copied); rejects a missing '=' or an empty key. */
+int run_request_add_param(struct run_request *rq, const char *kv, struct gs_err *err);
+/* Add key and value (copied). -1 only when out of memory. */
+int run_request_set(struct run_request *rq, const char *key, const char *value);
+void run_request_free(struct run_request *rq);
+int parse_seed(const char *s, uint64_t *seed, struct gs_err *err);
+
+/* Open the database, simulate, record, print the summary. Returns an exit
+** status (cli.h). The source is not closed. */
+int run_and_record(const struct gs_config *cfg, struct gs_source *src,
+		   const struct run_request *rq);
+
+#endif

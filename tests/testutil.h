@@ -1,0 +1,23 @@
+/*
+** testutil.h: helpers shared by the Check suites.
+*/
+#ifndef gs_testutil_h
+#define gs_testutil_h
+
+#include <stddef.h>
+
+/* Write text to a fresh temporary file; returns its malloc'd path. */
+char *tu_write_temp(const char *suffix, const char *text);
+
+/* Run the gssim binary ($GSSIM_BIN) with argv (NULL-terminated, without
+** argv[0]); capture stdout+stderr (malloc'd, NUL-terminated) into *out if
+** out is non-NULL. Returns the exit status (or 128+signal). */
+int tu_run_gssim(const char *const *argv, char **out);
+
+/* Read a whole file (malloc'd, NUL-terminated) or NULL. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* A fresh temporary directory (malloc'd path). */
+char *tu_temp_dir(void);
+
+#endif
