@@ -73,6 +73,9 @@ void install_stop_handlers(volatile sig_atomic_t **flag)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop_signal;
+	/* Restart interrupted reads: the simulator notices the flag itself,
+	** and a trace read must not see a signal as end of file. */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -1,0 +1,519 @@
+/*
+** db.c: the results database (see db.h; schema and guarantees in
+** docs/results-db.md).
+**
+** Every write happens inside BEGIN IMMEDIATE, so a connection never has to
+** upgrade a read lock to a write lock (the case where SQLite gives up with
+** SQLITE_BUSY without waiting); concurrent writers simply queue on the busy
+** timeout. A file is only inspected (never written) until it has been
+** accepted, so refused files stay byte-for-byte as they were.
+*/
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+
+/* Several processes of a local sweep may queue on one file; a run's
+** transaction takes milliseconds, so 30 s is only reached if something is
+** holding the file open in a write transaction (e.g. an interactive shell). */
+#define DB_BUSY_TIMEOUT_MS 30000
+
+struct gs_db {
+	sqlite3 *sql;
+	char *path;
+};
+
+static const char schema_sql[] =
+	"CREATE TABLE runs(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  started_at TEXT NOT NULL,\n"
+	"  config_name TEXT NOT NULL,\n"
+	"  config_text TEXT NOT NULL,\n"
+	"  config_hash TEXT NOT NULL,\n"
+	"  trace TEXT NOT NULL,\n"
+	"  gssim_version TEXT NOT NULL,\n"
+	"  host_seconds REAL,\n"
+	"  status TEXT NOT NULL\n"
+	"    CHECK(status IN ('complete','failed','interrupted')),\n"
+	"  message TEXT,\n"
+	"  seed INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE run_params(\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+	"  key TEXT NOT NULL,\n"
+	"  value TEXT NOT NULL,\n"
+	"  PRIMARY KEY(run_id, key)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE stats(\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+	"  name TEXT NOT NULL,\n"
+	"  value REAL,\n"
+	"  unit TEXT NOT NULL,\n"
+	"  PRIMARY KEY(run_id, name)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE bank_stats(\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+	"  bank INTEGER NOT NULL CHECK(bank >= 0),\n"
+	"  reads INTEGER NOT NULL CHECK(reads >= 0),\n"
+	"  writes INTEGER NOT NULL CHECK(writes >= 0),\n"
+	"  PRIMARY KEY(run_id, bank)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX runs_by_config_hash ON runs(config_hash);\n"
+	"CREATE INDEX run_params_by_key ON run_params(key, value);\n"
+	"CREATE INDEX stats_by_name ON stats(name, value);\n"
+	"CREATE VIEW run_summary AS\n"
+	"  SELECT r.id AS id, r.config_name AS config_name, r.trace AS trace,\n"
+	"    r.status AS status,\n"
+	"    MAX(CASE WHEN s.name = 'cycles' THEN s.value END) AS cycles,\n"
+	"    MAX(CASE WHEN s.name = 'insn.total' THEN s.value END)\n"
+	"      AS insn_total,\n"
+	"    MAX(CASE WHEN s.name = 'gse.gather.passes' THEN s.value END)\n"
+	"      AS gse_gather_passes,\n"
+	"    MAX(CASE WHEN s.name = 'gse.gather.conflicts' THEN s.value END)\n"
+	"      AS gse_gather_conflicts,\n"
+	"    MAX(CASE WHEN s.name = 'lanes.utilisation' THEN s.value END)\n"
+	"      AS lanes_utilisation,\n"
+	"    r.host_seconds AS host_seconds\n"
+	"  FROM runs AS r LEFT JOIN stats AS s ON s.run_id = r.id\n"
+	"  GROUP BY r.id;\n"
+	"PRAGMA user_version = 1;\n";
+
+/* One probe per table: preparing it fails if the table or a column the
+** writer needs is missing, without reading or writing any row. */
+static const char *const schema_probes[] = {
+	("SELECT id, started_at, config_name, config_text, config_hash,"
+	 " trace, gssim_version, host_seconds, status, message, seed"
+	 " FROM runs LIMIT 0"),
+	"SELECT run_id, key, value FROM run_params LIMIT 0",
+	"SELECT run_id, name, value, unit FROM stats LIMIT 0",
+	"SELECT run_id, bank, reads, writes FROM bank_stats LIMIT 0",
+};
+
+static int sql_fail(struct gs_db *db, struct gs_err *err, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db->sql);
+
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return gs_errf(err, "%s: %s: database is locked by another "
+			       "process (waited %d s)", db->path, what,
+			       DB_BUSY_TIMEOUT_MS / 1000);
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return gs_errf(err, "%s: not an SQLite database; refusing to "
+			       "use it as a results database", db->path);
+	return gs_errf(err, "%s: %s: %s", db->path, what,
+		       sqlite3_errmsg(db->sql));
+}
+
+/* Leave the connection outside any transaction (some errors, e.g. SQLITE_FULL,
+** already rolled back automatically). */
+static void rollback(struct gs_db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Run a statement returning one integer (PRAGMA user_version, count(*)). */
+static int query_int(sqlite3 *sql, const char *text, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, text, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The first schema object not made by SQLite itself, copied into buf ("" if
+** the schema is empty). */
+static int first_user_object(sqlite3 *sql, char *buf, size_t size)
+{
+	static const char q[] =
+		"SELECT type || ' ' || name FROM sqlite_master"
+		" WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+		" ORDER BY type, name LIMIT 1";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, q, -1, &st, NULL);
+
+	buf[0] = '\0';
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *s = sqlite3_column_text(st, 0);
+
+		snprintf(buf, size, "%s", s ? (const char *)s : "?");
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Inside BEGIN IMMEDIATE (so two processes creating the same new file
+** cannot both create the schema): create it in an empty file, accept our own
+** schema, refuse anything else. Writes nothing unless the file is empty. */
+static int check_or_create_schema(struct gs_db *db, struct gs_err *err)
+{
+	char other[256];
+	int64_t version = 0;
+
+	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return sql_fail(db, err, "cannot open");
+	if (query_int(db->sql, "PRAGMA user_version", &version) ||
+	    first_user_object(db->sql, other, sizeof other))
+		goto fail_sql;
+	if (version == 0 && other[0] == '\0') {
+		if (sqlite3_exec(db->sql, schema_sql, NULL, NULL, NULL) ||
+		    sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL))
+			goto fail_sql;
+		return 0;
+	}
+	if (version == 0) {
+		rollback(db);
+		return gs_errf(err, "%s: an SQLite database with other content "
+			       "(%s) and no gssim schema; refusing to use it as a "
+			       "results database", db->path, other);
+	}
+	if (version != GS_DB_SCHEMA_VERSION) {
+		rollback(db);
+		return gs_errf(err, "%s: results database schema version %" PRId64
+			       ", this gssim writes %d", db->path, version,
+			       GS_DB_SCHEMA_VERSION);
+	}
+	for (size_t i = 0; i < sizeof schema_probes / sizeof *schema_probes;
+	     i++) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(db->sql, schema_probes[i], -1, &st,
+				       NULL) != SQLITE_OK) {
+			gs_errf(err, "%s: results database schema version %d "
+				"but damaged: %s", db->path,
+				GS_DB_SCHEMA_VERSION, sqlite3_errmsg(db->sql));
+			rollback(db);
+			return -1;
+		}
+		sqlite3_finalize(st);
+	}
+	rollback(db);	/* nothing was written; this just releases the lock */
+	return 0;
+
+fail_sql:
+	sql_fail(db, err, "cannot open");
+	rollback(db);
+	return -1;
+}
+
+/* SQLite needs to create its journal next to the file on every write; say so
+** now rather than after a long simulation. */
+static int check_dir_writable(const char *path, struct gs_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int ok;
+
+	if (!slash)
+		return access(".", W_OK) == 0 ? 0 :
+			gs_errf(err, "%s: cannot open: directory . is not "
+				"writable (%s)", path, strerror(errno));
+	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (!dir)
+		return gs_errf(err, "%s: cannot open: out of memory", path);
+	ok = access(dir, W_OK) == 0;
+	if (!ok)
+		gs_errf(err, "%s: cannot open: directory %s is not writable "
+			"(%s)", path, dir, strerror(errno));
+	free(dir);
+	return ok ? 0 : -1;
+}
+
+int db_open(struct gs_db **out, const char *path, struct gs_err *err)
+{
+	const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			  SQLITE_OPEN_NOMUTEX;
+	struct gs_db *db;
+	char *name = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!path || !*path)
+		return gs_errf(err, "results database: empty path");
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return gs_errf(err, "%s: cannot open: out of memory", path);
+	}
+	/* This SQLite may treat "file:..." as a URI; a plain path is meant. */
+	if (strncmp(path, "file:", 5) == 0) {
+		size_t n = strlen(path) + 3;
+
+		name = malloc(n);
+		if (!name) {
+			gs_errf(err, "%s: cannot open: out of memory", path);
+			goto fail;
+		}
+		snprintf(name, n, "./%s", path);
+	}
+	rc = sqlite3_open_v2(name ? name : path, &db->sql, flags, NULL);
+	free(name);
+	if (rc != SQLITE_OK) {
+		int sys = db->sql ? sqlite3_system_errno(db->sql) : 0;
+
+		gs_errf(err, "%s: cannot open: %s%s%s%s", path,
+			db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc),
+			sys ? " (" : "", sys ? strerror(sys) : "",
+			sys ? ")" : "");
+		goto fail;
+	}
+	if (sqlite3_db_readonly(db->sql, "main") == 1) {
+		gs_errf(err, "%s: cannot open: file is read-only", path);
+		goto fail;
+	}
+	if (check_dir_writable(path, err))
+		goto fail;
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
+	if (sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL,
+			 NULL)) {
+		sql_fail(db, err, "cannot open");
+		goto fail;
+	}
+	if (check_or_create_schema(db, err))
+		goto fail;
+	*out = db;
+	return 0;
+
+fail:
+	db_close(db);
+	return -1;
+}
+
+void db_close(struct gs_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->sql);
+	free(db->path);
+	free(db);
+}
+
+/* Non-finite doubles (e.g. ipc of a zero-cycle run) are stored as NULL:
+** SQL has no NaN, and SQLite would silently turn NaN into NULL anyway while
+** keeping infinities, which aggregate into nonsense. */
+static int bind_real(sqlite3_stmt *st, int col, double v)
+{
+	return isfinite(v) ? sqlite3_bind_double(st, col, v) :
+			     sqlite3_bind_null(st, col);
+}
+
+static int bind_text(sqlite3_stmt *st, int col, const char *s)
+{
+	return s ? sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC) :
+		   sqlite3_bind_null(st, col);
+}
+
+/* Step a bound INSERT to completion and make it ready for the next row. */
+static int step_insert(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int check_run(const struct db_run *run, const char **what)
+{
+	static const char *const statuses[] = {
+		"complete", "failed", "interrupted"
+	};
+	const struct gs_stats *s = run->stats;
+	int ok = 0;
+
+	*what = NULL;
+	if (!run->started_at)
+		*what = "started_at is missing";
+	else if (!run->config_name)
+		*what = "config_name is missing";
+	else if (!run->config_text)
+		*what = "config_text is missing";
+	else if (!run->config_hash)
+		*what = "config_hash is missing";
+	else if (!run->trace)
+		*what = "trace is missing";
+	else if (!run->version)
+		*what = "gssim version is missing";
+	else if (!run->status)
+		*what = "status is missing";
+	else if (run->nparams < 0 || (run->nparams > 0 && !run->params))
+		*what = "bad parameter list";
+	else if (s && (s->banks < 0 ||
+		       (s->banks > 0 && (!s->bank_reads || !s->bank_writes))))
+		*what = "bad per-bank statistics";
+	if (*what)
+		return -1;
+	for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+		ok |= strcmp(run->status, statuses[i]) == 0;
+	if (!ok) {
+		*what = "status must be complete, failed or interrupted";
+		return -1;
+	}
+	for (int i = 0; i < run->nparams; i++)
+		if (!run->params[i].key || !run->params[i].value) {
+			*what = "a parameter has no key or value";
+			return -1;
+		}
+	for (int b = 0; s && b < s->banks; b++)
+		if (s->bank_reads[b] > (uint64_t)INT64_MAX ||
+		    s->bank_writes[b] > (uint64_t)INT64_MAX) {
+			*what = "a per-bank count exceeds SQLite's integer range";
+			return -1;
+		}
+	return 0;
+}
+
+static const char insert_run_sql[] =
+	"INSERT INTO runs(started_at, config_name, config_text, config_hash,"
+	" trace, gssim_version, host_seconds, status, message, seed)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char insert_param_sql[] =
+	"INSERT INTO run_params(run_id, key, value) VALUES(?1, ?2, ?3)";
+static const char insert_stat_sql[] =
+	"INSERT INTO stats(run_id, name, value, unit) VALUES(?1, ?2, ?3, ?4)";
+static const char insert_bank_sql[] =
+	"INSERT INTO bank_stats(run_id, bank, reads, writes)"
+	" VALUES(?1, ?2, ?3, ?4)";
+
+static int insert_run_row(sqlite3 *sql, const struct db_run *run,
+			  int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, insert_run_sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	/* seed: the uint64 bit pattern as SQLite's signed 64-bit integer */
+	if ((rc = bind_text(st, 1, run->started_at)) ||
+	    (rc = bind_text(st, 2, run->config_name)) ||
+	    (rc = bind_text(st, 3, run->config_text)) ||
+	    (rc = bind_text(st, 4, run->config_hash)) ||
+	    (rc = bind_text(st, 5, run->trace)) ||
+	    (rc = bind_text(st, 6, run->version)) ||
+	    (rc = bind_real(st, 7, run->host_seconds)) ||
+	    (rc = bind_text(st, 8, run->status)) ||
+	    (rc = bind_text(st, 9, run->message)) ||
+	    (rc = sqlite3_bind_int64(st, 10, (sqlite3_int64)run->seed)) ||
+	    (rc = step_insert(st)))
+		goto out;
+	*id = sqlite3_last_insert_rowid(sql);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* On a duplicate key, *dup names it. */
+static int insert_params(sqlite3 *sql, const struct db_run *run, int64_t id,
+			 const char **dup)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, insert_param_sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, id);
+	for (int i = 0; rc == SQLITE_OK && i < run->nparams; i++) {
+		if ((rc = bind_text(st, 2, run->params[i].key)) ||
+		    (rc = bind_text(st, 3, run->params[i].value)))
+			break;
+		rc = step_insert(st);
+		if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			*dup = run->params[i].key;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int insert_stats(sqlite3 *sql, const struct gs_stats *s, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, insert_stat_sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, id);
+	for (int i = 0; rc == SQLITE_OK && i < ST__COUNT; i++) {
+		if ((rc = bind_text(st, 2, stat_name(i))) ||
+		    (rc = bind_real(st, 3, s->v[i])) ||
+		    (rc = bind_text(st, 4, stat_unit(i))))
+			break;
+		rc = step_insert(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int insert_banks(sqlite3 *sql, const struct gs_stats *s, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, insert_bank_sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, id);
+	for (int b = 0; rc == SQLITE_OK && b < s->banks; b++) {
+		/* check_run() made sure both fit */
+		sqlite3_int64 reads = (sqlite3_int64)s->bank_reads[b];
+		sqlite3_int64 writes = (sqlite3_int64)s->bank_writes[b];
+
+		if ((rc = sqlite3_bind_int(st, 2, b)) ||
+		    (rc = sqlite3_bind_int64(st, 3, reads)) ||
+		    (rc = sqlite3_bind_int64(st, 4, writes)))
+			break;
+		rc = step_insert(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_record_run(struct gs_db *db, const struct db_run *run, int64_t *run_id,
+		  struct gs_err *err)
+{
+	const char *what, *dup = NULL;
+	int64_t id = 0;
+
+	if (check_run(run, &what))
+		return gs_errf(err, "%s: cannot record run: %s", db->path,
+			       what);
+	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return sql_fail(db, err, "cannot record run");
+	if (insert_run_row(db->sql, run, &id) ||
+	    insert_params(db->sql, run, id, &dup) ||
+	    (run->stats && insert_stats(db->sql, run->stats, id)) ||
+	    (run->stats && insert_banks(db->sql, run->stats, id)) ||
+	    sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL))
+		goto fail;
+	if (run_id)
+		*run_id = id;
+	return 0;
+
+fail:
+	/* take the message before ROLLBACK replaces it */
+	if (dup)
+		gs_errf(err, "%s: cannot record run: parameter \"%s\" given "
+			"twice", db->path, dup);
+	else
+		sql_fail(db, err, "cannot record run");
+	rollback(db);
+	return -1;
+}
