@@ -293,6 +293,22 @@ int ev_step(struct ev_queue *q)
 	return 1;
 }
 
+int ev_next_time(const struct ev_queue *q, uint64_t *t)
+{
+	size_t i;
+
+	if (q->wheel_count) {
+		i = next_busy_slot(q, (size_t)(q->now & EV_WHEEL_MASK));
+		*t = q->now + ((i - q->now) & EV_WHEEL_MASK);
+		return 1;
+	}
+	if (q->heap_n) {
+		*t = q->heap[0].time;
+		return 1;
+	}
+	return 0;
+}
+
 uint64_t ev_now(const struct ev_queue *q)
 {
 	return q->now;

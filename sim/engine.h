@@ -26,6 +26,11 @@ int ev_at(struct ev_queue *q, uint64_t time, ev_fn fn, void *ctx, uint64_t arg);
 ** event ran, 0 if the queue is empty. */
 int ev_step(struct ev_queue *q);
 
+/* Time of the earliest pending event in *t; 0 (and *t untouched) if none.
+** Lets a component that would schedule itself at t run on inline instead,
+** when nothing else is due first. */
+int ev_next_time(const struct ev_queue *q, uint64_t *t);
+
 uint64_t ev_now(const struct ev_queue *q);
 size_t ev_pending(const struct ev_queue *q);
 uint64_t ev_executed(const struct ev_queue *q);	/* events run so far */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "engine.h"
@@ -377,63 +378,77 @@ static int fetch(struct machine *m)
 }
 
 /* The front-end at cycle `now`: charge the stall that ended, issue what
-** can issue this cycle, then sleep until the next instruction can. */
+** can issue this cycle, then sleep until the next instruction can. While
+** no other event is due first it runs on inline instead of scheduling
+** itself (same order of effects, far fewer events); every FE_INLINE_MAX
+** steps it goes back through the queue so a stop request is noticed. */
+#define FE_INLINE_MAX 4096
+
 static void fe_wake(void *ctx, uint64_t now, uint64_t arg)
 {
 	struct machine *m = ctx;
-	int width = m->cfg.vector.issue_width;
-	int alu_left = m->cfg.vector.alu_pipes;
-	int issued = 0;
 	const struct timeline *why;
-	uint64_t when, base;
+	uint64_t when, base, next_event;
 
 	(void)arg;
-	if (m->stall_pending) {
-		tl_charge(&m->stall_tl, m->stats.v, m->stall_from, now);
-		m->stall_pending = 0;
-	}
-	m->wait = WAIT_NONE;
-	while (issued < width && !m->failed && fetch(m)) {
-		if (is_alu(m->cur.op) && alu_left == 0)
-			break;
-		when = issue_time(m, &m->cur, now, &why);
-		if (when != now)
-			break;
-		if (issue(m, &m->cur, now)) {
-			m->failed = -1;
-			break;
-		}
-		if (is_alu(m->cur.op))
-			alu_left--;
-		m->have_cur = 0;
-		issued++;
-	}
-	if (issued) {
-		m->stats.v[ST_CPI_ISSUE] += 1;
-		m->last_issue = now;
-		m->issued_any = 1;
-	}
-	if (m->failed || !fetch(m))
-		return;	/* end of the stream: what is in flight drains */
+	for (int step = 0;; step++) {
+		int width = m->cfg.vector.issue_width;
+		int alu_left = m->cfg.vector.alu_pipes;
+		int issued = 0;
 
-	base = issued ? now + 1 : now;
-	m->resume_at = base;
-	when = issue_time(m, &m->cur, base, &why);
-	if (when == UINT64_MAX) {
-		m->wait = WAIT_DMA;
-		m->stall_from = base;
-		tl_single(&m->stall_tl, ST_CPI_DMA_WAIT, base);
-		m->stall_pending = 1;
+		if (m->stall_pending) {
+			tl_charge(&m->stall_tl, m->stats.v, m->stall_from, now);
+			m->stall_pending = 0;
+		}
+		m->wait = WAIT_NONE;
+		while (issued < width && !m->failed && fetch(m)) {
+			if (is_alu(m->cur.op) && alu_left == 0)
+				break;
+			when = issue_time(m, &m->cur, now, &why);
+			if (when != now)
+				break;
+			if (issue(m, &m->cur, now)) {
+				m->failed = -1;
+				break;
+			}
+			if (is_alu(m->cur.op))
+				alu_left--;
+			m->have_cur = 0;
+			issued++;
+		}
+		if (issued) {
+			m->stats.v[ST_CPI_ISSUE] += 1;
+			m->last_issue = now;
+			m->issued_any = 1;
+		}
+		if (m->failed || !fetch(m))
+			return;	/* end of the stream: what is in flight drains */
+
+		base = issued ? now + 1 : now;
+		m->resume_at = base;
+		when = issue_time(m, &m->cur, base, &why);
+		if (when == UINT64_MAX) {
+			m->wait = WAIT_DMA;
+			m->stall_from = base;
+			tl_single(&m->stall_tl, ST_CPI_DMA_WAIT, base);
+			m->stall_pending = 1;
+			return;
+		}
+		if (when > base) {
+			m->stall_from = base;
+			m->stall_tl = *why;
+			m->stall_pending = 1;
+		}
+		m->wait = WAIT_TIMED;
+		if (step < FE_INLINE_MAX &&
+		    (!ev_next_time(m->evq, &next_event) || next_event > when)) {
+			now = when;
+			continue;
+		}
+		if (ev_at(m->evq, when, fe_wake, m, 0))
+			m->failed = gs_errf(m->err, "out of memory");
 		return;
 	}
-	if (when > base) {
-		m->stall_from = base;
-		m->stall_tl = *why;
-		m->stall_pending = 1;
-	}
-	m->wait = WAIT_TIMED;
-	if (ev_at(m->evq, when, fe_wake, m, 0))
-		m->failed = gs_errf(m->err, "out of memory");
 }
 
 static void finish_stats(struct machine *m, double host_seconds)
@@ -468,6 +483,11 @@ static void finish_stats(struct machine *m, double host_seconds)
 	v[ST_HOST_SECONDS] = host_seconds;
 	v[ST_HOST_CPS] = host_seconds > 0 ? (double)cycles / host_seconds : 0.0;
 	v[ST_HOST_IPS] = host_seconds > 0 ? v[ST_INSN_TOTAL] / host_seconds : 0.0;
+	{
+		struct rusage ru;
+
+		v[ST_HOST_RSS] = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss : 0.0;
+	}
 	m->stats.banks = m->gse.spm.banks;
 	m->stats.bank_reads = m->gse.spm.bank_reads;
 	m->stats.bank_writes = m->gse.spm.bank_writes;
@@ -515,7 +535,6 @@ int machine_run(struct machine *m, struct gs_source *src,
 {
 	double t0 = host_now();
 	int interrupted = 0;
-	uint64_t steps = 0;
 
 	m->src = src;
 	m->err = err;
@@ -524,7 +543,9 @@ int machine_run(struct machine *m, struct gs_source *src,
 	while (ev_step(m->evq)) {
 		if (m->failed || m->mem.error)
 			break;
-		if ((++steps & 1023) == 0 && stop && *stop && !interrupted) {
+		/* Checked on every event: the front-end yields to the queue at
+		** least every FE_INLINE_MAX steps. */
+		if (stop && *stop && !interrupted) {
 			/* Stop fetching; let what was issued drain so the
 			** statistics describe a consistent prefix of the run. */
 			interrupted = 1;

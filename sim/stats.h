@@ -66,7 +66,8 @@
 	X(ST_CPI_DRAIN, "cpi.drain", "cycles", "After the last issue, waiting for in-flight instructions to complete.") \
 	X(ST_HOST_SECONDS, "host.seconds", "s", "Host wall-clock seconds spent simulating (not deterministic).") \
 	X(ST_HOST_CPS, "host.cycles_per_second", "cycles/s", "Simulated cycles per host second (not deterministic).") \
-	X(ST_HOST_IPS, "host.insns_per_second", "instructions/s", "Simulated instructions per host second (not deterministic).")
+	X(ST_HOST_IPS, "host.insns_per_second", "instructions/s", "Simulated instructions per host second (not deterministic).") \
+	X(ST_HOST_RSS, "host.peak_rss_kib", "KiB", "Peak resident memory of the gssim process so far (getrusage; not deterministic).")
 
 enum gs_stat {
 #define GS_STAT_ENUM(e, n, u, d) e,
