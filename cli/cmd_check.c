@@ -83,7 +83,9 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	cfg_hash(&cfg, hash);
-	printf("config %s: ok (name %s, hash %s)\n", config_path, cfg.name, hash);
+	/* With --dump the whole output is loadable YAML: the status is a comment. */
+	printf("%sconfig %s: ok (name %s, hash %s)\n", dump ? "# " : "", config_path, cfg.name,
+	       hash);
 	if (dump) {
 		char *text = cfg_dump(&cfg);
 

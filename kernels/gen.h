@@ -60,6 +60,11 @@ struct kernel_layout {
 	uint64_t y_spm, y_mem;
 	uint64_t weights_mem;	/* first byte of the weight stream */
 	uint64_t weight_bytes;	/* size of the weight stream */
+	/* gen_lstm only (0 otherwise): the recurrent state and the gate
+	** pre-activations in the scratchpad. h (H x batch, element (j, b) at
+	** b*H + j) is read by W_hh and overwritten with h' (y_spm == h_spm);
+	** c likewise with c'; gates (4H x batch, rows i, f, g, o). */
+	uint64_t h_spm, c_spm, gates_spm;
 };
 
 /* A generated kernel: the instruction stream, plus the main-memory image it

@@ -7,6 +7,7 @@
 #ifndef gs_config_h
 #define gs_config_h
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -14,6 +15,7 @@
 #define GS_MAX_LANES 64		/* vector.lanes upper bound (lane masks are 64-bit) */
 #define GS_MAX_REGS 256		/* vector.registers upper bound (uint8_t register ids) */
 #define GS_CFG_NAME_MAX 64
+#define GS_CFG_KEYS_MAX 64	/* room in the table of where keys were set */
 
 enum spm_mapping {
 	SPM_MAP_INTERLEAVE,	/* bank = word mod banks */
@@ -59,6 +61,11 @@ struct gs_config {
 		int dma_chunk_bytes;	/* DMA moves data in chunks of this size, interleaved with streams */
 		int dma_queue_depth;	/* DMA transfers issued and not yet finished */
 	} memory;
+	/* Where each key (by table index) was last set in the file: 1-based
+	** line and column, 0 for a default or a --set. Only for messages:
+	** not part of the dump or the hash. */
+	uint32_t key_line[GS_CFG_KEYS_MAX];
+	uint32_t key_col[GS_CFG_KEYS_MAX];
 };
 
 /* Fill every key with its table default. */

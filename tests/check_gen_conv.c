@@ -1,0 +1,788 @@
+/*
+** check_gen_conv.c: the convolution generator, run in funcsim against a
+** direct convolution in double over the pruned weights (csr), for every
+** pattern, 2-D and 1-D geometries, tiled and untiled; every instruction is
+** also checked by a tap (DMA hazards, address ranges, registers, GS bank
+** distinctness); instruction counts of a ResNet50 layer against the
+** formula of docs/kernels-conv.md.
+*/
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "funcsim.h"
+#include "gen.h"
+#include "gen_common.h"
+#include "prune.h"
+#include "rng.h"
+
+struct machine {
+	struct gs_config cfg;
+	struct isa isa;
+};
+
+static void machine_init(struct machine *m, int lanes, int eb, int regs, int kib)
+{
+	memset(m, 0, sizeof(*m));
+	m->cfg.vector.lanes = lanes;
+	m->cfg.vector.element_bytes = eb;
+	m->cfg.vector.registers = regs;
+	m->cfg.scratchpad.size_kib = kib;
+	isa_from_config(&m->isa, &m->cfg);
+}
+
+static struct conv_params conv(uint32_t batch, uint32_t h, uint32_t w, uint32_t cin, uint32_t cout,
+			       uint32_t kh, uint32_t kw, uint32_t s, uint32_t pad, uint32_t dil)
+{
+	struct conv_params p = { batch, cin, cout, h, w, kh, kw, kh > 1 ? s : 1, s,
+				 kh > 1 ? pad : 0, pad, kh > 1 ? dil : 1, dil };
+
+	return p;
+}
+
+static uint32_t out_dim(uint32_t in, uint32_t pad, uint32_t k, uint32_t dil, uint32_t s)
+{
+	return (in + 2 * pad - (k - 1) * dil - 1) / s + 1;
+}
+
+/* The documented GS bank class of weight column col: its gather offset
+** mod B, with padded rows of w_in + 2 pad_w pixels. */
+static uint32_t col_offset(const struct conv_params *p, uint32_t col)
+{
+	uint32_t ci = col % p->cin, kpos = col / p->cin, wp = p->w_in + 2 * p->pad_w;
+
+	return ((kpos / p->kw) * p->dil_h * wp + (kpos % p->kw) * p->dil_w) * p->cin + ci;
+}
+
+static void prune_conv(struct pruned *pr, const struct conv_params *p, const float *w,
+		       const char *pat_name, int lanes, double sparsity)
+{
+	uint32_t cols = p->kh * p->kw * p->cin, c, *bank = malloc(cols * sizeof(uint32_t));
+	struct pattern pat;
+	struct gs_err err;
+
+	ck_assert_ptr_nonnull(bank);
+	ck_assert_msg(pattern_parse(pat_name, lanes, &pat, &err) == 0, "%s", err.msg);
+	for (c = 0; c < cols; c++)
+		bank[c] = col_offset(p, c) % (uint32_t)(pat.kind == PAT_GS ? pat.B : 1);
+	ck_assert_msg(prune_matrix(w, p->cout, cols, bank, &pat, sparsity, pr, &err) == 0,
+		      "%s: %s", pat_name, err.msg);
+	free(bank);
+}
+
+static float *rand_weights(const struct conv_params *p, uint64_t seed)
+{
+	uint64_t n = (uint64_t)p->cout * p->kh * p->kw * p->cin, i;
+	float *w = malloc(n * sizeof(float));
+	struct rng r;
+
+	ck_assert_ptr_nonnull(w);
+	rng_seed(&r, seed);
+	for (i = 0; i < n; i++)
+		w[i] = (float)rng_gaussian(&r);
+	return w;
+}
+
+/* ---- the tap: checks every instruction on its way to funcsim ---- */
+
+struct dma_pending {
+	uint32_t tag;
+	int out;
+	uint64_t lo, hi;
+};
+
+struct tap {
+	struct gs_source *in;
+	const struct kernel *k;
+	const struct isa *isa;
+	uint64_t x_bytes, y_bytes;
+	int gs_banks;			/* > 0: activation gathers must hit distinct banks mod this */
+	uint64_t count[OP__COUNT], total;
+	unsigned in_tags;		/* bit per dma.in tag seen */
+	struct dma_pending pend[256];
+	int npend;
+	char fault[256];		/* first problem seen */
+};
+
+static void tap_fault(struct tap *t, const char *what, const struct gs_insn *in)
+{
+	if (!t->fault[0])
+		snprintf(t->fault, sizeof(t->fault), "insn %llu (%s): %s",
+			 (unsigned long long)in->line, gs_op_name(in->op), what);
+}
+
+/* A scratchpad access [lo, hi): inside, and not racing a transfer in flight. */
+static void tap_spm(struct tap *t, const struct gs_insn *in, uint64_t lo, uint64_t hi, int write)
+{
+	int i;
+
+	if (hi > t->isa->spm_bytes)
+		tap_fault(t, "scratchpad access out of range", in);
+	for (i = 0; i < t->npend; i++)
+		if (lo < t->pend[i].hi && t->pend[i].lo < hi && (write || !t->pend[i].out))
+			tap_fault(t, "access to a DMA buffer before its dma.wait", in);
+}
+
+static void tap_regs(struct tap *t, const struct gs_insn *in)
+{
+	int i;
+
+	if (in->dst != GS_NOREG && in->dst >= t->isa->registers)
+		tap_fault(t, "destination register out of range", in);
+	for (i = 0; i < 3; i++)
+		if (in->src[i] != GS_NOREG && in->src[i] >= t->isa->registers)
+			tap_fault(t, "source register out of range", in);
+}
+
+static void tap_lanes(struct tap *t, const struct gs_insn *in)
+{
+	uint64_t eb = (uint64_t)t->isa->element_bytes, seen = 0;
+	int l, write = in->op != OP_GATHER;
+
+	if (in->nidx > t->isa->lanes)
+		tap_fault(t, "more indices than lanes", in);
+	for (l = 0; l < in->nidx; l++) {
+		uint64_t a = in->addr + (uint64_t)in->idx[l] * eb, bank;
+
+		if (in->idx[l] == GS_LANE_MASKED)
+			continue;
+		tap_spm(t, in, a, a + eb, write);
+		if (t->gs_banks && in->op == OP_GATHER && in->src[0] != GS_NOREG) {
+			bank = (a / eb) % (uint64_t)t->gs_banks;
+			if (seen >> bank & 1)
+				tap_fault(t, "GS gather lanes share a bank", in);
+			seen |= 1ull << bank;
+		}
+	}
+}
+
+static void tap_check(struct tap *t, const struct gs_insn *in)
+{
+	const struct kernel_layout *L = &t->k->layout;
+	uint64_t vec = (uint64_t)t->isa->lanes * (uint64_t)t->isa->element_bytes;
+	int i;
+
+	tap_regs(t, in);
+	switch (in->op) {
+	case OP_GATHER:
+	case OP_SCATTER:
+	case OP_SCATTER_ADD:
+		tap_lanes(t, in);
+		break;
+	case OP_VLOAD:
+	case OP_VSTORE:
+		tap_spm(t, in, in->addr, in->addr + vec, in->op == OP_VSTORE);
+		break;
+	case OP_BCAST:
+		tap_spm(t, in, in->addr, in->addr + (uint64_t)t->isa->element_bytes, 0);
+		break;
+	case OP_MLOAD:
+		if (in->maddr < L->weights_mem || in->maddr + in->bytes > L->weights_mem + L->weight_bytes)
+			tap_fault(t, "mload outside the weight stream", in);
+		break;
+	case OP_MSTORE:
+		tap_fault(t, "unexpected mstore", in);
+		break;
+	case OP_DMA_IN:
+	case OP_DMA_OUT:
+		tap_spm(t, in, in->addr, in->addr + in->bytes, 1);
+		if (in->op == OP_DMA_IN && (in->maddr < L->x_mem || in->maddr + in->bytes > L->x_mem + t->x_bytes))
+			tap_fault(t, "dma.in outside x", in);
+		if (in->op == OP_DMA_OUT && (in->maddr < L->y_mem || in->maddr + in->bytes > L->y_mem + t->y_bytes))
+			tap_fault(t, "dma.out outside y", in);
+		if (in->op == OP_DMA_IN)
+			t->in_tags |= 1u << (in->tag & 31);
+		if (t->npend == (int)(sizeof(t->pend) / sizeof(t->pend[0]))) {
+			tap_fault(t, "too many DMA transfers in flight for the tap", in);
+			break;
+		}
+		t->pend[t->npend].tag = in->tag;
+		t->pend[t->npend].out = in->op == OP_DMA_OUT;
+		t->pend[t->npend].lo = in->addr;
+		t->pend[t->npend++].hi = in->addr + in->bytes;
+		break;
+	case OP_DMA_WAIT:
+		for (i = 0; i < t->npend;)
+			if (t->pend[i].tag == in->tag)
+				t->pend[i] = t->pend[--t->npend];
+			else
+				i++;
+		break;
+	default:
+		break;
+	}
+}
+
+static int tap_next(void *ctx, struct gs_insn *out, struct gs_err *err)
+{
+	struct tap *t = ctx;
+	int rc = t->in->next(t->in->ctx, out, err);
+
+	if (rc == 1) {
+		tap_check(t, out);
+		t->count[out->op]++;
+		t->total++;
+	} else if (rc == 0 && t->npend && !t->fault[0]) {
+		snprintf(t->fault, sizeof(t->fault), "%d DMA transfers never waited for", t->npend);
+	}
+	return rc;
+}
+
+static const char *tap_name(void *ctx)
+{
+	const struct tap *t = ctx;
+
+	return t->in->name(t->in->ctx);
+}
+
+static struct gs_source tap_source(struct tap *t)
+{
+	struct gs_source s = { t, tap_next, NULL, tap_name };
+
+	return s;
+}
+
+/* ---- reference and runs ---- */
+
+/* Direct convolution in double over the pruned csr; mag = sum |w||x|. */
+static void conv_ref(const struct conv_params *p, const struct pruned *w, int eb, const float *x,
+		     double *y, double *mag)
+{
+	uint32_t ho = out_dim(p->h_in, p->pad_h, p->kh, p->dil_h, p->stride_h);
+	uint32_t wo = out_dim(p->w_in, p->pad_w, p->kw, p->dil_w, p->stride_w), n, oh, ow, co;
+	uint64_t k;
+
+	for (n = 0; n < p->batch; n++)
+		for (oh = 0; oh < ho; oh++)
+			for (ow = 0; ow < wo; ow++)
+				for (co = 0; co < p->cout; co++) {
+					uint64_t o = (((uint64_t)n * ho + oh) * wo + ow) * p->cout + co;
+
+					y[o] = mag[o] = 0.0;
+					for (k = w->csr.ptr[co]; k < w->csr.ptr[co + 1]; k++) {
+						uint32_t col = w->csr.col[k], ci = col % p->cin;
+						uint32_t kpos = col / p->cin;
+						long ih = (long)(oh * p->stride_h + (kpos / p->kw) * p->dil_h) - p->pad_h;
+						long iw = (long)(ow * p->stride_w + (kpos % p->kw) * p->dil_w) - p->pad_w;
+						double wv = elem_round(eb, w->csr.val[k]), xv;
+
+						if (ih < 0 || iw < 0 || ih >= (long)p->h_in || iw >= (long)p->w_in)
+							continue;
+						xv = x[(((uint64_t)n * p->h_in + (uint64_t)ih) * p->w_in +
+							(uint64_t)iw) * p->cin + ci];
+						y[o] += wv * xv;
+						mag[o] += fabs(wv * xv);
+					}
+				}
+}
+
+/* Main memory as the kernel gives it, except y, which reads as garbage
+** until written: outputs the kernel fails to store cannot pass as zeros. */
+struct poisoned_mem {
+	const struct kernel *k;
+	uint64_t y_lo, y_hi;
+};
+
+static void poisoned_read(void *ctx, uint64_t maddr, void *buf, uint32_t n)
+{
+	const struct poisoned_mem *pm = ctx;
+	unsigned char *b = buf;
+	uint32_t i;
+
+	pm->k->mem_read(pm->k->mem_ctx, maddr, buf, n);
+	for (i = 0; i < n; i++)
+		if (maddr + i >= pm->y_lo && maddr + i < pm->y_hi)
+			b[i] = 0x5a;
+}
+
+struct run {
+	uint64_t ny;
+	float *y;		/* simulated outputs */
+	double *ref, *mag;
+	struct tap tap;
+};
+
+static void run_free(struct run *r)
+{
+	free(r->y);
+	free(r->ref);
+	free(r->mag);
+}
+
+/* Generate, run in funcsim through the tap, read y back; x given or random. */
+static void run_conv(struct run *r, const struct machine *m, const struct conv_params *p,
+		     const struct pruned *w, const float *xin, uint64_t seed)
+{
+	uint32_t ho = out_dim(p->h_in, p->pad_h, p->kh, p->dil_h, p->stride_h);
+	uint32_t wo = out_dim(p->w_in, p->pad_w, p->kw, p->dil_w, p->stride_w);
+	uint64_t nx = (uint64_t)p->batch * p->h_in * p->w_in * p->cin, i;
+	int eb = m->isa.element_bytes;
+	float *x = malloc(nx * sizeof(float));
+	struct kernel k;
+	struct gs_err err;
+	struct gs_source src;
+	struct funcsim *fs;
+	struct poisoned_mem pm;
+	float *junk;
+	struct rng rg;
+
+	memset(r, 0, sizeof(*r));
+	ck_assert_ptr_nonnull(x);
+	rng_seed(&rg, seed);
+	for (i = 0; i < nx; i++)
+		x[i] = xin ? xin[i] : (float)elem_round(eb, rng_uniform(&rg) * 2.0 - 1.0);
+	ck_assert_msg(gen_conv(&k, w, &m->isa, p, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(k.layout.x_in_memory, 1);
+	ck_assert_int_eq(kernel_set_input(&k, x, nx), 0);
+	r->ny = (uint64_t)p->batch * ho * wo * p->cout;
+	r->tap.in = &k.src;
+	r->tap.k = &k;
+	r->tap.isa = &m->isa;
+	r->tap.x_bytes = nx * (uint64_t)eb;
+	r->tap.y_bytes = r->ny * (uint64_t)eb;
+	r->tap.gs_banks = w->pat.kind == PAT_GS ? w->pat.B : 0;
+	src = tap_source(&r->tap);
+	pm.k = &k;
+	pm.y_lo = k.layout.y_mem;
+	pm.y_hi = k.layout.y_mem + r->tap.y_bytes;
+	fs = funcsim_new(&m->cfg, poisoned_read, &pm);
+	ck_assert_ptr_nonnull(fs);
+	/* a scratchpad full of garbage: padding must be written, not assumed */
+	junk = malloc(m->isa.spm_bytes / (uint64_t)eb * sizeof(float));
+	ck_assert_ptr_nonnull(junk);
+	for (i = 0; i < m->isa.spm_bytes / (uint64_t)eb; i++)
+		junk[i] = 1000.0f + (float)(i % 7);
+	funcsim_spm_store(fs, 0, junk, m->isa.spm_bytes / (uint64_t)eb);
+	free(junk);
+	ck_assert_msg(funcsim_run(fs, &src, &err) == 0, "%s", err.msg);
+	ck_assert_msg(!r->tap.fault[0], "%s", r->tap.fault);
+	r->y = malloc(r->ny * sizeof(float));
+	r->ref = malloc(r->ny * sizeof(double));
+	r->mag = malloc(r->ny * sizeof(double));
+	ck_assert(r->y && r->ref && r->mag);
+	funcsim_mem_load(fs, k.layout.y_mem, r->y, r->ny);
+	conv_ref(p, w, eb, x, r->ref, r->mag);
+	funcsim_free(fs);
+	kernel_free(&k);
+	free(x);
+}
+
+/* |y - ref| <= tol * sum|w||x| (+ a hair for outputs with no terms). */
+static void check_close(const struct run *r, double tol, const char *what)
+{
+	uint64_t i;
+
+	for (i = 0; i < r->ny; i++)
+		ck_assert_msg(fabs(r->y[i] - r->ref[i]) <= tol * r->mag[i] + 1e-30,
+			      "%s: y[%llu] = %.6g, reference %.6g (sum|wx| %.4g)", what,
+			      (unsigned long long)i, (double)r->y[i], r->ref[i], r->mag[i]);
+}
+
+static const char *const all_patterns[] = {
+	"dense", "unstructured", "block:8x1", "block:1x8", "nm:2:8", "gs-v", "gs-h", "gs:V=8,h=2,B=8"
+};
+#define NPAT (sizeof(all_patterns) / sizeof(all_patterns[0]))
+
+/* Every pattern on p, at fp16 and fp32, 32 and 8 registers. */
+static void all_patterns_on(const struct conv_params *p, int kib, uint64_t seed)
+{
+	float *w = rand_weights(p, seed);
+	size_t i;
+
+	for (i = 0; i < NPAT; i++) {
+		static const int eb[] = { 2, 4, 2 }, regs[] = { 32, 32, 8 };
+		char what[160];
+		int v;
+
+		for (v = 0; v < 3; v++) {
+			struct machine m;
+			struct pruned pr;
+			struct run r;
+
+			machine_init(&m, 8, eb[v], regs[v], kib);
+			prune_conv(&pr, p, w, all_patterns[i], 8, 0.75);
+			run_conv(&r, &m, p, &pr, NULL, seed + i);
+			snprintf(what, sizeof(what), "%s, %ux%ux%u k%ux%u s%u p%u d%u batch %u, eb %d, %d regs",
+				 all_patterns[i], p->h_in, p->w_in, p->cin, p->kh, p->kw, p->stride_w,
+				 p->pad_w, p->dil_w, p->batch, eb[v], regs[v]);
+			check_close(&r, eb[v] == 2 ? 4e-3 : 1e-5, what);
+			run_free(&r);
+			pruned_free(&pr);
+		}
+	}
+	free(w);
+}
+
+/* ---- hand-worked ---- */
+
+/* 1-D, 5 x 8 channels, kernel 3, pad 1: W keeps the own channel only,
+** weight 2 at tap 0 and 1 at tap 1, so y[ow][c] = x[ow][c] + 2 x[ow-1][c];
+** with x[w][c] = 10 w + c every value is an exact small integer. Each
+** pattern's sparsity keeps exactly the non-zeros (plus zeros). */
+START_TEST(test_hand_1d)
+{
+	static const char *const pat[] = { "dense", "unstructured", "block:8x1", "block:1x8",
+					   "nm:2:8", "gs-v", "gs-h", "gs:V=8,h=2,B=8" };
+	static const double sp[] = { 0, 1 - 16.0 / 192, 1.0 / 3, 1.0 / 3, 0.75, 1 - 2.0 / 24,
+				     1.0 / 3, 1 - 4.0 / 24 };
+	struct conv_params p = conv(1, 1, 5, 8, 8, 1, 3, 1, 1, 1);
+	float w[8 * 24] = { 0 }, x[5 * 8];
+	uint32_t c, ow;
+	size_t i;
+
+	for (c = 0; c < 8; c++) {
+		w[c * 24 + 0 * 8 + c] = 2.0f;
+		w[c * 24 + 1 * 8 + c] = 1.0f;
+	}
+	for (ow = 0; ow < 5; ow++)
+		for (c = 0; c < 8; c++)
+			x[ow * 8 + c] = (float)(10 * ow + c);
+	for (i = 0; i < NPAT; i++) {
+		struct machine m;
+		struct pruned pr;
+		struct run r;
+
+		machine_init(&m, 8, 2, 32, 64);
+		prune_conv(&pr, &p, w, pat[i], 8, sp[i]);
+		run_conv(&r, &m, &p, &pr, x, 0);
+		ck_assert_uint_eq(r.ny, 40);
+		for (ow = 0; ow < 5; ow++)
+			for (c = 0; c < 8; c++) {
+				float want = (float)(10 * ow + c) + (ow ? 2.0f * (float)(10 * (ow - 1) + c) : 0.0f);
+
+				ck_assert_msg(r.y[ow * 8 + c] == want, "%s: y[%u][%u] = %g, want %g", pat[i],
+					      ow, c, (double)r.y[ow * 8 + c], (double)want);
+			}
+		ck_assert_uint_eq(r.tap.count[OP_DMA_IN], 1);	/* one row, no tiling */
+		ck_assert_uint_eq(r.tap.count[OP_DMA_OUT], 1);
+		run_free(&r);
+		pruned_free(&pr);
+	}
+}
+END_TEST
+
+/* ---- every pattern against the reference ---- */
+
+START_TEST(test_2d_stride1)
+{
+	struct conv_params p = conv(1, 6, 6, 16, 16, 3, 3, 1, 1, 1);
+
+	all_patterns_on(&p, 64, 11);
+}
+END_TEST
+
+START_TEST(test_2d_stride2_batch2)
+{
+	struct conv_params p = conv(2, 6, 6, 16, 24, 3, 3, 2, 1, 1);
+
+	all_patterns_on(&p, 64, 12);
+}
+END_TEST
+
+START_TEST(test_2d_dilation2)
+{
+	struct conv_params p = conv(1, 7, 7, 16, 16, 3, 3, 1, 2, 2);
+
+	all_patterns_on(&p, 64, 13);
+}
+END_TEST
+
+/* Rows not a multiple of 8 (partial groups and blocks), C_in % 8 != 0
+** (dense and 1x8 chunks straddle kernel positions; GS banks come from the
+** offsets, which the tap checks stay distinct for every pixel). */
+START_TEST(test_2d_odd_channels)
+{
+	struct conv_params p = conv(1, 5, 5, 12, 20, 3, 3, 1, 1, 1);
+
+	all_patterns_on(&p, 64, 14);
+}
+END_TEST
+
+START_TEST(test_1d_jasper_stride2)
+{
+	struct conv_params p = conv(2, 1, 20, 16, 16, 1, 11, 2, 5, 1);
+
+	all_patterns_on(&p, 64, 15);
+}
+END_TEST
+
+START_TEST(test_1d_dilation2)
+{
+	struct conv_params p = conv(1, 1, 24, 16, 16, 1, 5, 1, 4, 2);
+
+	all_patterns_on(&p, 64, 16);
+}
+END_TEST
+
+/* Rows 8..15 have no weights at all, so their units (vertical groups,
+** block rows, horizontal rows) hold no records: the kernel must still
+** store their zeros, over buffers holding earlier tiles' outputs. */
+START_TEST(test_empty_units)
+{
+	static const char *const pat[] = { "unstructured", "block:8x1", "block:1x8",
+					   "gs-v,nonuniform", "gs-h,nonuniform", "gs:V=8,h=2,B=8,nonuniform" };
+	struct conv_params p = conv(2, 10, 10, 16, 16, 3, 3, 1, 1, 1);
+	float *w = rand_weights(&p, 61);
+	size_t i;
+
+	memset(w + 8 * 144, 0, 8 * 144 * sizeof(float));
+	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++) {
+		struct machine m;
+		struct pruned pr;
+		struct run r;
+		uint64_t k;
+
+		machine_init(&m, 8, 2, 32, 4);
+		prune_conv(&pr, &p, w, pat[i], 8, 0.75);
+		for (k = pr.csr.ptr[8]; k < pr.csr.ptr[16]; k++)
+			ck_assert_msg(pr.csr.val[k] == 0.0f, "%s keeps a weight in rows 8..15", pat[i]);
+		run_conv(&r, &m, &p, &pr, NULL, 62);
+		check_close(&r, 4e-3, pat[i]);
+		ck_assert_uint_ge(r.tap.count[OP_DMA_OUT], 20);
+		run_free(&r);
+		pruned_free(&pr);
+	}
+	free(w);
+}
+END_TEST
+
+/* ---- tiling ---- */
+
+/* Run the given patterns on p at kib; check the reference and the tiling
+** seen (dma.out per tile, which input buffers were used). */
+static void tiled(const struct conv_params *p, int kib, uint64_t min_tiles, unsigned in_tags)
+{
+	static const char *const pat[] = { "gs-v", "dense", "gs-h", "gs:V=8,h=2,B=8", "block:8x1",
+					   "unstructured" };
+	float *w = rand_weights(p, 21);
+	size_t i;
+
+	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++) {
+		struct machine m;
+		struct pruned pr;
+		struct run r;
+
+		machine_init(&m, 8, 2, 32, kib);
+		prune_conv(&pr, p, w, pat[i], 8, 0.75);
+		run_conv(&r, &m, p, &pr, NULL, 22);
+		check_close(&r, 4e-3, pat[i]);
+		ck_assert_msg(r.tap.count[OP_DMA_OUT] >= min_tiles, "%s: %llu tiles", pat[i],
+			      (unsigned long long)r.tap.count[OP_DMA_OUT]);
+		ck_assert_uint_eq(r.tap.in_tags, in_tags);
+		run_free(&r);
+		pruned_free(&pr);
+	}
+	free(w);
+}
+
+/* 10x10x16, 3x3: a padded input row is 12*16*2 = 384 B, an output row
+** 10*16*2 = 320 B. 4 KiB double-buffered: 2 (384(TH+2)) + 2 (320 TH) <= 4096
+** gives TH = 1 (aligned: 1152 + 1152 + 320 + 320), 10 tiles per image. */
+START_TEST(test_tiled_double_buffer)
+{
+	struct conv_params p = conv(2, 10, 10, 16, 16, 3, 3, 1, 1, 1);
+
+	tiled(&p, 4, 20, 3);
+}
+END_TEST
+
+/* 2 KiB, batch 1: two buffers never fit (2 * 1472 > 2048), one does: TH = 1. */
+START_TEST(test_tiled_single_buffer)
+{
+	struct conv_params p = conv(1, 10, 10, 16, 16, 3, 3, 1, 1, 1);
+
+	tiled(&p, 2, 10, 1);
+}
+END_TEST
+
+/* 1-D rows longer than the scratchpad: segments of the output row. */
+START_TEST(test_tiled_1d_segments)
+{
+	struct conv_params p = conv(1, 1, 200, 16, 16, 1, 11, 2, 5, 1);
+	struct conv_params q = conv(2, 1, 150, 16, 16, 1, 5, 1, 4, 2);
+
+	tiled(&p, 2, 5, 3);
+	tiled(&q, 2, 10, 3);
+}
+END_TEST
+
+/* ---- errors ---- */
+
+static void expect_error(const struct conv_params *p, const struct pruned *w, int lanes, int regs,
+			 int kib, const char *const *needles)
+{
+	struct machine m;
+	struct kernel k;
+	struct gs_err err;
+
+	machine_init(&m, lanes, 2, regs, kib);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(gen_conv(&k, w, &m.isa, p, &err), -1);
+	for (; *needles; needles++)
+		ck_assert_msg(strstr(err.msg, *needles), "'%s' not in: %s", *needles, err.msg);
+}
+
+static void dense_for(struct pruned *pr, const struct conv_params *p)
+{
+	float *w = rand_weights(p, 31);
+
+	prune_conv(pr, p, w, "dense", 8, 0);
+	free(w);
+}
+
+START_TEST(test_nothing_fits)
+{
+	struct conv_params p = conv(1, 56, 56, 128, 8, 3, 3, 2, 1, 1);
+	struct conv_params q = conv(1, 1, 100, 512, 8, 1, 29, 1, 28, 2);
+	static const char *const row[] = { "56x56x128 -> 8, kernel 3x3, stride 2x2",
+					   "one output row needs 44992 bytes", "has 4096 bytes",
+					   "kh > 1", NULL };
+	static const char *const pix[] = { "1x100x512 -> 8, kernel 1x29", "dilation 1x2",
+					   "one output pixel needs 58384 bytes", "has 32768 bytes", NULL };
+	struct pruned pr;
+
+	/* 3 padded rows x 58 x 128 x 2 B = 44544 + 28 pixels x 8 x 2 B = 44992 */
+	dense_for(&pr, &p);
+	expect_error(&p, &pr, 8, 32, 4, row);
+	pruned_free(&pr);
+	/* 57 columns x 512 x 2 B = 58368 + 8 x 2 B = 58384 */
+	dense_for(&pr, &q);
+	expect_error(&q, &pr, 8, 32, 32, pix);
+	pruned_free(&pr);
+}
+END_TEST
+
+START_TEST(test_bad_params)
+{
+	struct conv_params p = conv(1, 6, 6, 16, 16, 3, 3, 1, 1, 1), q;
+	static const char *const zero[] = { "must be at least 1", NULL };
+	static const char *const shape[] = { "weight matrix is 16x144, expected 16 x 72", NULL };
+	static const char *const big[] = { "larger than the padded input", NULL };
+	static const char *const regs[] = { "vector registers", NULL };
+	static const char *const lanes[] = { "lanes", NULL };
+	struct pruned pr, gs;
+	float *w = rand_weights(&p, 41);
+
+	dense_for(&pr, &p);
+	q = p;
+	q.stride_w = 0;
+	expect_error(&q, &pr, 8, 32, 64, zero);
+	q = p;
+	q.cin = 8;
+	expect_error(&q, &pr, 8, 32, 64, shape);
+	q = p;
+	q.pad_h = q.pad_w = 0;
+	q.h_in = 2;
+	expect_error(&q, &pr, 8, 32, 64, big);
+	expect_error(&p, &pr, 8, 3, 64, regs);
+	prune_conv(&gs, &p, w, "gs-v", 8, 0.5);
+	expect_error(&p, &gs, 16, 32, 64, lanes);
+	pruned_free(&gs);
+	pruned_free(&pr);
+	free(w);
+}
+END_TEST
+
+/* ---- a ResNet50 layer streams to the end; counts against the formula ---- */
+
+/* layer2.0.conv2: 56x56x128 -> 128, 3x3, stride 2, pad 1 (28x28 out), GS-v
+** at 90 %, fp16, 64 KiB, 32 registers. Worked by hand from the rule:
+**   row tile of TH rows: input (2 TH + 1) x 58 x 128 x 2 B, output TH x 28 x
+**   128 x 2 B; TH = 1: 44544 + 7168 = 51712 <= 65536, TH = 2: 74240 > 65536;
+**   28 tiles > 1 but two buffers (2 x 44544 + ...) never fit: single buffer.
+**   Per tile 3 input rows (tile 0: padded row 0 + 2 data rows); pad_w = 1
+**   so one dma.in per data row: 27 x 3 + 2 = 83.
+**   Zero fill (elements / 8 lanes, all multiples of 8): data rows leave
+**   gaps of 128 before the first, 256 between, 128 after the last: 96
+**   vstores; tile 0: 58 x 128 + 128 = 7552 before row 1, 256, 128: 992.
+**   Registers: zero, 4 accumulators, 5 temporaries, 22 left: cmax = 11
+**   records (value + index register each), so a group of t buckets takes
+**   ceil(t / 11) chunks; chunks after the first reload the partial sums
+**   (vload) and fma onto them, the first starts with a mul.
+*/
+START_TEST(test_resnet_layer_counts)
+{
+	struct conv_params p = conv(1, 56, 56, 128, 128, 3, 3, 2, 1, 1);
+	float *w = rand_weights(&p, 51);
+	uint64_t P = 28, T = 28, B = 0, ch = 0, used = 0, g;
+	uint64_t want[OP__COUNT] = { 0 }, total = 0;
+	struct machine m;
+	struct pruned pr;
+	struct kernel k;
+	struct gs_err err;
+	struct gs_source src;
+	struct gs_insn in;
+	struct tap t;
+	int rc, op;
+
+	machine_init(&m, 8, 2, 32, 64);
+	prune_conv(&pr, &p, w, "gs-v", 8, 0.9);
+	free(w);
+	for (g = 0; g < pr.gs.ngroups; g++) {
+		uint64_t n = pr.gs.ptr[g + 1] - pr.gs.ptr[g];
+
+		B += n;
+		ch += n ? (n + 10) / 11 : 1;
+		used += n > 0;
+	}
+	ck_assert_uint_eq(B, 16 * 115);	/* t = round(0.1 * 1152) per group of 8 rows */
+	want[OP_GATHER] = T * P * B;
+	want[OP_MUL] = T * P * used;	/* later chunks start from the partial sums */
+	want[OP_FMA] = T * P * B - T * P * used;
+	want[OP_VLOAD] = T * P * (ch - pr.gs.ngroups);
+	want[OP_VSTORE] = T * P * ch + 992 + 27 * 96;
+	want[OP_MLOAD] = 1 + T * 2 * B;
+	want[OP_DMA_IN] = 83;
+	want[OP_DMA_OUT] = T;
+	want[OP_DMA_WAIT] = T + (T - 1) + 1;
+	for (op = 0; op < OP__COUNT; op++)
+		total += want[op];
+
+	ck_assert_msg(gen_conv(&k, &pr, &m.isa, &p, &err) == 0, "%s", err.msg);
+	memset(&t, 0, sizeof(t));
+	t.in = &k.src;
+	t.k = &k;
+	t.isa = &m.isa;
+	t.x_bytes = 56ull * 56 * 128 * 2;
+	t.y_bytes = 28ull * 28 * 128 * 2;
+	t.gs_banks = 8;
+	src = tap_source(&t);
+	while ((rc = src.next(src.ctx, &in, &err)) == 1)
+		;
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_msg(!t.fault[0], "%s", t.fault);
+	for (op = 0; op < OP__COUNT; op++)
+		ck_assert_msg(t.count[op] == want[op], "%s: %llu, formula %llu", gs_op_name(op),
+			      (unsigned long long)t.count[op], (unsigned long long)want[op]);
+	ck_assert_uint_eq(t.total, total);
+	ck_assert_uint_eq(in.line, total);	/* sequence numbers run 1..total */
+	kernel_free(&k);
+	pruned_free(&pr);
+}
+END_TEST
+
+Suite *gen_conv_suite(void)
+{
+	Suite *s = suite_create("gen_conv");
+	TCase *tc = tcase_create("gen_conv");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_hand_1d);
+	tcase_add_test(tc, test_2d_stride1);
+	tcase_add_test(tc, test_2d_stride2_batch2);
+	tcase_add_test(tc, test_2d_dilation2);
+	tcase_add_test(tc, test_2d_odd_channels);
+	tcase_add_test(tc, test_1d_jasper_stride2);
+	tcase_add_test(tc, test_1d_dilation2);
+	tcase_add_test(tc, test_empty_units);
+	tcase_add_test(tc, test_tiled_double_buffer);
+	tcase_add_test(tc, test_tiled_single_buffer);
+	tcase_add_test(tc, test_tiled_1d_segments);
+	tcase_add_test(tc, test_nothing_fits);
+	tcase_add_test(tc, test_bad_params);
+	tcase_add_test(tc, test_resnet_layer_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
