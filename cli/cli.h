@@ -50,5 +50,9 @@ void utc_now(char out[32]);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_docs(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_workloads(int argc, char **argv);
 
 #endif

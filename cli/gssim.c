@@ -9,6 +9,10 @@
 static const struct command commands[] = {
 	{ "run", cmd_run, "simulate a trace on a configured machine, record the run in a results database" },
 	{ "check", cmd_check, "validate a config (and a trace) without simulating" },
+	{ "prune", cmd_prune, "prune weights onto a sparsity pattern, store the compact format (.gsf)" },
+	{ "inspect", cmd_inspect, "describe a .gsf file: shape, pattern, buckets, conformance, bytes" },
+	{ "gen", cmd_gen, "write the trace of one layer's sparse kernel" },
+	{ "workloads", cmd_workloads, "list the networks and their layers (GNMT, ResNet50, Jasper)" },
 	{ "docs", cmd_docs, "print generated reference docs (config keys, stats)" },
 };
 

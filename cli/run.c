@@ -182,6 +182,8 @@ int run_and_record(const struct gs_config *cfg, struct gs_source *src,
 			run_id, rq->db_path);
 		goto out;
 	}
+	if (rq->out_v)
+		memcpy(rq->out_v, machine_stats(m)->v, sizeof machine_stats(m)->v);
 	if (!rq->quiet)
 		print_summary(cfg, hash, run.trace, machine_stats(m), status, run_id,
 			      rq->db_path);

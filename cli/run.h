@@ -20,6 +20,7 @@ struct run_request {
 	int nparams, capparams;
 	char **owned;			/* strings the params point into */
 	int nowned;
+	double *out_v;			/* if set: receives the run's stats (ST__COUNT) */
 };
 
 /* Add "key=value" (copied); rejects a missing '=' or an empty key. */

@@ -318,3 +318,34 @@ int gen_check_weights(uint64_t end, struct gs_err *err)
 			       (unsigned long long)end, (unsigned long long)GEN_X_MEM);
 	return 0;
 }
+
+int gen_isa_check(const struct isa *isa, uint32_t batch, struct gs_err *err)
+{
+	if (isa->lanes < 1 || isa->lanes > GS_MAX_LANES)
+		return gs_errf(err, "lanes %d out of range 1..%d", isa->lanes, GS_MAX_LANES);
+	if (isa->element_bytes != 2 && isa->element_bytes != 4 && isa->element_bytes != 8)
+		return gs_errf(err, "element_bytes %d: expected 2, 4 or 8", isa->element_bytes);
+	if (isa->registers < 1 || isa->registers > GS_MAX_REGS)
+		return gs_errf(err, "registers %d out of range 1..%d", isa->registers, GS_MAX_REGS);
+	if (batch < 1)
+		return gs_errf(err, "batch must be at least 1");
+	return 0;
+}
+
+int gen_stream_format(const struct pattern *p, struct gs_err *err)
+{
+	switch (p->kind) {
+	case PAT_DENSE:
+		return WS_DENSE;
+	case PAT_UNSTRUCTURED:
+		return WS_ELL_V;
+	case PAT_BLOCK:
+		return WS_BSR;
+	case PAT_NM:
+		return WS_ROWS_H;
+	case PAT_GS:
+		return WS_GS;
+	default:
+		return gs_errf(err, "unknown pattern kind %d", p->kind);
+	}
+}

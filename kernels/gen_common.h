@@ -261,6 +261,27 @@ enum spmv_out {
 
 #define SPMV_MAX_X 2
 
+/* Software pipeline (docs/kernels.md, "Software pipelining"): a record's
+** values and indices load SPMV_LOAD_AHEAD records before its multiply, its
+** x fetch SPMV_FETCH_AHEAD (record, column) steps before; fewer when the
+** registers are short. Fixed distances, as a compiler's: no timing used. */
+#define SPMV_LOAD_AHEAD 4
+#define SPMV_FETCH_AHEAD 2
+/* Items (records and unit ends) between the load and multiply stages. */
+#define SPMV_RING 16
+
+/* One item of the walk: a record of (operand cur, unit), the step-th of
+** its unit, or the end of a unit after `step` records (its finish). */
+struct spmv_item {
+	int end;
+	uint32_t cur, unit, tile0, step;
+	uint64_t rec;
+	int wslot, islot;		/* register slots of its value and index loads */
+	uint32_t col0;			/* BSR / DENSE: first column (mapped) */
+	uint8_t nidx;			/* gathers: the decoded indices */
+	uint32_t idx[GS_MAX_LANES];
+};
+
 struct spmv_engine {
 	struct spmv_operand op[2];
 	int nops;
@@ -271,14 +292,22 @@ struct spmv_engine {
 	uint32_t batch, tile, nacc;	/* batch columns per pass over W, accumulators per column */
 	int need_zero;		/* load the zero vector (empty units, y zeroing) */
 	int nil, nrl;		/* loads per index / rowind vector */
+	/* registers: first of each set; slots nw values, ni index sets, nx x */
 	int r_zero, r_w, nw, r_i, ni, r_row, r_x, nx, r_acc;
-	/* cursors */
-	int phase, sub;
-	uint32_t pass, tile0, unit, cur, b, steps;
-	uint64_t rec, rec_end, zero_i;
-	int wslot, islot, xslot;
-	uint32_t col0;			/* BSR / DENSE: first column of the record */
-	struct gs_insn gat;		/* gather template of the current record */
+	int phase;
+	uint64_t zero_i;
+	/* the walk (load stage's cursor) */
+	int it_unit, it_done;
+	uint32_t pass, tile0, unit, cur, steps;
+	uint64_t rec, rec_end;
+	/* the pipeline: ring of loaded items, fetch cursor (item, column),
+	** multiply cursor (head item, column), and the counts that bound
+	** each stage by its register slots */
+	struct spmv_item ring[SPMV_RING];
+	unsigned rhead, rlen, fpos;
+	uint32_t fb, cb;
+	unsigned n_uncomputed, n_unfetched, n_fetched, n_rowind;
+	uint64_t wseq, iseq, xseq, cseq;
 };
 
 /* Set up e after the caller filled op[], nops, out, y_base, y_stride and

@@ -1,9 +1,10 @@
 /*
 ** gen_lstm.c: one LSTM time step (gen.h). Phase 1 computes the 4H gate
-** pre-activations gates = W_ih x + W_hh h with the SpMV engine of
-** gen_spmm.c, both matrices accumulating unit by unit into the same
-** registers (x and h at different scratchpad bases), the results written
-** into the scratchpad. Phase 2 is the cell update on vectors:
+** pre-activations gates = W_ih x + W_hh h with the software-pipelined
+** SpMV engine of gen_spmm.c, both matrices accumulating unit by unit into
+** the same registers (x and h at different scratchpad bases; the pipeline
+** runs on from W_ih's records into W_hh's), the results written into the
+** scratchpad. Phase 2 is the cell update on vectors:
 ** c' = f*c + i*g, h' = o*c', written over c and h. The ISA has no
 ** transcendental instructions, so the sigmoid / tanh of the gates are not
 ** modelled (docs/kernels.md says why that is honest for timing).

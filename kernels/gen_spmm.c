@@ -5,7 +5,10 @@
 ** loads values (and indices), then per batch column fetches x (gather,
 ** broadcast or contiguous load) and multiplies-accumulates into one of
 ** nacc rotating accumulators of that column; per unit it folds the
-** accumulators and stores. Dataflows and instruction mixes: docs/kernels.md.
+** accumulators and stores. The walk is software-pipelined in three stages
+** (load, fetch, multiply) a fixed number of records / steps apart, over
+** rotating registers. Dataflows, schedule, instruction mixes:
+** docs/kernels.md.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +16,7 @@
 
 #include "gen_common.h"
 
-enum { PH_ZLOAD, PH_ZY, PH_UNIT, PH_HEAD, PH_COL, PH_FIN_HEAD, PH_FIN_COL, PH_DONE };
+enum { PH_ZLOAD, PH_ZY, PH_RUN, PH_DONE };
 
 #define MAX_ACC 4
 
@@ -41,15 +44,30 @@ static int rows_consecutive(const struct wstream *ws, uint32_t *bad_unit)
 	return 1;
 }
 
+/* Index register sets live when record k+D loads: k..k+D, less the records
+** whose gathers are all issued (the fetch stage is G steps past record
+** k-1's last column, so G/T whole records). */
+static int index_slots(int D, int G, uint32_t T)
+{
+	int n = D + 1 - (int)((uint32_t)G / T);
+
+	return n < 1 ? 1 : n;
+}
+
+/* Batch tile and accumulators first, exactly as with a two-slot rotation
+** (so the instruction mix does not depend on the pipeline), then the
+** deepest pipeline the remaining registers hold. */
 static int plan_registers(struct spmv_engine *e, const struct isa *isa, struct gs_err *err)
 {
+	static const int depth[][2] = { { SPMV_LOAD_AHEAD, SPMV_FETCH_AHEAD }, { 3, 2 }, { 3, 1 },
+					{ 2, 1 }, { 1, 1 } };
 	int scatter = e->out == OUT_SPM_SCATTER || e->out == OUT_SPM_SCATTER_ADD;
-	int nrl = scatter ? e->nrl : 0, fixed, avail, minimal = 0;
+	int nrl = scatter ? e->nrl : 0, fixed, avail, minimal = 0, left, D = 0, G = 0;
+	size_t k;
 	struct reg_pool rp;
 
 	for (;;) {
-		e->nw = e->ni = e->nx = minimal ? 1 : 2;
-		fixed = 1 + e->nw + e->ni * e->nil + nrl + e->nx;
+		fixed = 1 + (minimal ? 1 + e->nil + 1 : 2 + 2 * e->nil + 2) + nrl;
 		avail = isa->registers - fixed;
 		if (avail >= 1 || minimal)
 			break;
@@ -65,6 +83,17 @@ static int plan_registers(struct spmv_engine *e, const struct isa *isa, struct g
 		e->tile = (uint32_t)avail;	/* tile the batch: W streams batch/tile times */
 		e->nacc = 1;
 	}
+	left = isa->registers - 1 - nrl - (int)(e->tile * e->nacc);
+	for (k = 0; !minimal && k < sizeof(depth) / sizeof(depth[0]); k++) {
+		D = depth[k][0];
+		G = depth[k][1];
+		if (D + 1 + index_slots(D, G, e->tile) * e->nil + G + 1 <= left)
+			break;
+	}
+	/* the last entry always fits when the two-slot plan did */
+	e->nw = D + 1;
+	e->ni = index_slots(D, G, e->tile);
+	e->nx = G + 1;
 	reg_pool_init(&rp, isa->registers);
 	e->r_zero = reg_take(&rp, 1);
 	e->r_w = reg_take(&rp, e->nw);
@@ -72,7 +101,7 @@ static int plan_registers(struct spmv_engine *e, const struct isa *isa, struct g
 	e->r_row = reg_take(&rp, nrl);
 	e->r_x = reg_take(&rp, e->nx);
 	e->r_acc = reg_take(&rp, (int)(e->tile * e->nacc));
-	return 0;
+	return e->r_acc < 0 ? gs_errf(err, "register plan overflows %d registers", isa->registers) : 0;
 }
 
 int spmv_engine_init(struct spmv_engine *e, const struct isa *isa, const char *what,
@@ -118,27 +147,97 @@ int spmv_engine_init(struct spmv_engine *e, const struct isa *isa, const char *w
 	if (plan_registers(e, isa, err) < 0)
 		return gen_err_prefix(err, what);
 	e->phase = PH_ZLOAD;
+	e->it_unit = 1;
 	return 0;
 }
 
-/* ---- engine walk ---- */
-
-static struct wstream *cur_ws(struct spmv_engine *e)
-{
-	return &e->op[e->cur].ws;
-}
+/* ---- the walk: items in program order ---- */
 
 static void start_operand(struct spmv_engine *e)
 {
-	struct wstream *ws = cur_ws(e);
+	struct wstream *ws = &e->op[e->cur].ws;
 
 	e->rec = ws_unit_first(ws, e->unit);
 	e->rec_end = e->rec + ws_unit_count(ws, e->unit);
 }
 
-static uint32_t tile_cols(const struct spmv_engine *e)
+static uint32_t tile_cols(const struct spmv_engine *e, uint32_t tile0)
 {
-	return e->batch - e->tile0 < e->tile ? e->batch - e->tile0 : e->tile;
+	return e->batch - tile0 < e->tile ? e->batch - tile0 : e->tile;
+}
+
+/* Next unit, tile or pass; 0 when the walk is over. */
+static int next_unit(struct spmv_engine *e)
+{
+	if (e->unit < e->op[0].ws.nunits)
+		return 1;
+	e->unit = 0;
+	e->tile0 += e->tile;
+	if (e->tile0 < e->batch)
+		return 1;
+	e->tile0 = 0;
+	e->pass++;
+	return !e->fused && e->pass < (uint32_t)e->nops;
+}
+
+/* Fill *it with the next item of the loop nest (pass, tile, unit, operand,
+** record; a unit's end after its records) without consuming it; 0 at the
+** end of the walk. */
+static int peek_item(struct spmv_engine *e, struct spmv_item *it)
+{
+	for (;;) {
+		if (e->it_done)
+			return 0;
+		if (e->it_unit) {
+			if (!next_unit(e)) {
+				e->it_done = 1;
+				return 0;
+			}
+			e->cur = e->fused ? 0 : e->pass;
+			e->steps = 0;
+			start_operand(e);
+			e->it_unit = 0;
+		}
+		if (e->rec < e->rec_end)
+			break;
+		if (e->fused && e->cur + 1 < (uint32_t)e->nops) {
+			e->cur++;
+			start_operand(e);
+			continue;
+		}
+		break;
+	}
+	it->end = e->rec == e->rec_end;
+	it->cur = e->cur;
+	it->unit = e->unit;
+	it->tile0 = e->tile0;
+	it->step = e->steps;
+	it->rec = e->rec;
+	return 1;
+}
+
+static void consume_item(struct spmv_engine *e, const struct spmv_item *it)
+{
+	if (it->end) {
+		e->unit++;
+		e->it_unit = 1;
+	} else {
+		e->rec++;
+		e->steps++;
+	}
+}
+
+/* ---- the three stages ---- */
+
+static int rowind_out(const struct spmv_engine *e, const struct spmv_item *it)
+{
+	return (e->out == OUT_SPM_SCATTER || e->out == OUT_SPM_SCATTER_ADD) &&
+	       ws_vertical(&e->op[it->cur].ws);
+}
+
+static struct spmv_item *ring_at(struct spmv_engine *e, unsigned k)
+{
+	return &e->ring[(e->rhead + k) % SPMV_RING];
 }
 
 /* Loads of one vector of ib-byte items (indices, rowind) in pieces of at
@@ -153,91 +252,99 @@ static void emit_index_loads(struct gen_base *g, int r0, int n, uint64_t maddr, 
 			   total - (uint32_t)k * vec < vec ? total - (uint32_t)k * vec : vec);
 }
 
-/* Record head: the weight (and index) loads; decode the lanes' columns. */
-static void emit_head(struct spmv_engine *e, struct gen_base *g)
+/* Load stage: a record's value and index loads into the next slots (and
+** its lanes decoded); a unit end's rowind load (scatter outputs). */
+static void emit_load(struct spmv_engine *e, struct gen_base *g, struct spmv_item *it)
 {
-	struct wstream *ws = cur_ws(e);
-	int V = g->isa.lanes, l, ri = e->r_i + e->islot * e->nil;
+	struct wstream *ws = &e->op[it->cur].ws;
+	int V = g->isa.lanes, l, ri;
 	uint32_t col;
 	float v;
 
-	emit_mload(g, e->r_w + e->wslot, ws_val_addr(ws, e->rec), ws_val_bytes(ws, e->rec));
+	if (it->end) {
+		if (rowind_out(e, it))
+			emit_index_loads(g, e->r_row, e->nrl, ws_rowind_addr(ws, it->unit), ws->rb);
+		return;
+	}
+	it->wslot = (int)(e->wseq++ % (uint64_t)e->nw);
+	it->islot = (int)(e->iseq++ % (uint64_t)e->ni);
+	ri = e->r_i + it->islot * e->nil;
+	emit_mload(g, e->r_w + it->wslot, ws_val_addr(ws, it->rec), ws_val_bytes(ws, it->rec));
 	switch (ws->fmt) {
 	case WS_DENSE:
-		e->col0 = (uint32_t)(e->rec - ws_unit_first(ws, e->unit)) * (uint32_t)V;
+		it->col0 = (uint32_t)(it->rec - ws_unit_first(ws, it->unit)) * (uint32_t)V;
 		return;
 	case WS_BSR:
-		emit_mload(g, ri, ws_idx_addr(ws, e->rec), (uint32_t)ws->ib);
-		ws_lane(ws, e->unit, e->rec, 0, &col, &v);
-		e->col0 = ws_index(ws, col);
+		emit_mload(g, ri, ws_idx_addr(ws, it->rec), (uint32_t)ws->ib);
+		ws_lane(ws, it->unit, it->rec, 0, &col, &v);
+		it->col0 = ws_index(ws, col);
 		return;
 	default:
-		emit_index_loads(g, ri, e->nil, ws_idx_addr(ws, e->rec), ws->ib);
+		emit_index_loads(g, ri, e->nil, ws_idx_addr(ws, it->rec), ws->ib);
 		for (l = 0; l < V; l++) {
-			ws_lane(ws, e->unit, e->rec, l, &col, &v);
-			e->gat.idx[l] = col == GS_COL_NONE ? GS_LANE_MASKED : ws_index(ws, col);
+			ws_lane(ws, it->unit, it->rec, l, &col, &v);
+			it->idx[l] = col == GS_COL_NONE ? GS_LANE_MASKED : ws_index(ws, col);
 		}
-		e->gat.nidx = (uint8_t)V;
+		it->nidx = (uint8_t)V;
 		return;
 	}
 }
 
-/* One batch column of a record: fetch x, multiply-accumulate. */
-static void emit_col(struct spmv_engine *e, struct gen_base *g)
+/* Fetch stage: x of one (record, batch column) step into the next x slot. */
+static void emit_fetch(struct spmv_engine *e, struct gen_base *g, const struct spmv_item *it,
+		       uint32_t b)
 {
-	struct wstream *ws = cur_ws(e);
-	const struct spmv_operand *op = &e->op[e->cur];
-	uint64_t xb = op->x_spm + (uint64_t)(e->tile0 + e->b) * op->x_stride;
+	const struct spmv_operand *op = &e->op[it->cur];
+	uint64_t xb = op->x_spm + (uint64_t)(it->tile0 + b) * op->x_stride;
 	uint64_t eb = (uint64_t)g->isa.element_bytes;
-	int rx = e->r_x + e->xslot, rw = e->r_w + e->wslot;
-	int acc = e->r_acc + (int)(e->b * e->nacc + e->steps % e->nacc);
+	int rx = e->r_x + (int)(e->xseq++ % (uint64_t)e->nx);
 	struct gs_insn *in;
 
-	switch (ws->fmt) {
+	switch (op->ws.fmt) {
 	case WS_DENSE:
-		emit_vload(g, rx, xb + e->col0 * eb);
-		break;
+		emit_vload(g, rx, xb + it->col0 * eb);
+		return;
 	case WS_BSR:
-		if (ws->bc == 1)
-			emit_bcast(g, rx, xb + e->col0 * eb);
+		if (op->ws.bc == 1)
+			emit_bcast(g, rx, xb + it->col0 * eb);
 		else
-			emit_vload(g, rx, xb + e->col0 * eb);
-		break;
+			emit_vload(g, rx, xb + it->col0 * eb);
+		return;
 	default:
-		in = emit_gather(g, rx, xb, e->r_i + e->islot * e->nil + e->nil - 1);
-		memcpy(in->idx, e->gat.idx, (size_t)g->isa.lanes * sizeof(uint32_t));
-		in->nidx = e->gat.nidx;
-		break;
+		in = emit_gather(g, rx, xb, e->r_i + it->islot * e->nil + e->nil - 1);
+		memcpy(in->idx, it->idx, (size_t)g->isa.lanes * sizeof(uint32_t));
+		in->nidx = it->nidx;
+		return;
 	}
-	if (e->steps < e->nacc)
-		emit_mul(g, acc, rw, rx);	/* first product: no zeroed accumulator needed */
+}
+
+/* Multiply stage: one step's product into the column's rotating accumulator;
+** a unit's first product into each accumulator is a mul (nothing to zero). */
+static void emit_mac(struct spmv_engine *e, struct gen_base *g, const struct spmv_item *it,
+		     uint32_t b)
+{
+	int acc = e->r_acc + (int)(b * e->nacc + it->step % e->nacc);
+	int rw = e->r_w + it->wslot, rx = e->r_x + (int)(e->cseq++ % (uint64_t)e->nx);
+
+	if (it->step < e->nacc)
+		emit_mul(g, acc, rw, rx);
 	else
 		emit_fma(g, acc, rw, rx);
-	e->xslot = (e->xslot + 1) % e->nx;
 }
 
-static void emit_fin_head(struct spmv_engine *e, struct gen_base *g)
+/* Unit end, column b: fold the column's accumulators, store its outputs. */
+static void emit_finish(struct spmv_engine *e, struct gen_base *g, const struct spmv_item *it,
+			uint32_t b)
 {
-	struct wstream *ws = cur_ws(e);
-
-	if (e->out == OUT_SPM_SCATTER || e->out == OUT_SPM_SCATTER_ADD) {
-		if (ws_vertical(ws))
-			emit_index_loads(g, e->r_row, e->nrl, ws_rowind_addr(ws, e->unit), ws->rb);
-	}
-}
-
-/* Fold the column's accumulators and store its outputs. */
-static void emit_fin_col(struct spmv_engine *e, struct gen_base *g)
-{
-	struct wstream *ws = cur_ws(e);
+	struct wstream *ws = &e->op[it->cur].ws;
 	uint64_t eb = (uint64_t)g->isa.element_bytes;
-	uint64_t yb = e->y_base + (uint64_t)(e->tile0 + e->b) * e->y_stride;
-	uint32_t used = e->steps < e->nacc ? e->steps : e->nacc, a, row0 = ws_lane_row(ws, e->unit, 0);
+	uint64_t yb = e->y_base + (uint64_t)(it->tile0 + b) * e->y_stride;
+	uint32_t used = it->step < e->nacc ? it->step : e->nacc, a, row0 = ws_lane_row(ws, it->unit, 0);
 	int regs[MAX_ACC], src, l, n = 0, add = e->out == OUT_SPM_SCATTER_ADD;
 	struct gs_insn *in;
 
 	for (a = 0; a < used; a++)
-		regs[a] = e->r_acc + (int)(e->b * e->nacc + a);
+		regs[a] = e->r_acc + (int)(b * e->nacc + a);
 	emit_add_tree(g, regs, (int)used);
 	src = used ? regs[0] : e->r_zero;
 	if (!ws_vertical(ws)) {
@@ -253,7 +360,7 @@ static void emit_fin_col(struct spmv_engine *e, struct gen_base *g)
 		return;
 	}
 	for (l = 0; l < g->isa.lanes; l++)
-		n += ws_lane_row(ws, e->unit, l) != UINT32_MAX;
+		n += ws_lane_row(ws, it->unit, l) != UINT32_MAX;
 	switch (e->out) {
 	case OUT_MEM:
 		emit_mstore(g, src, yb + row0 * eb, (uint32_t)((uint64_t)n * eb));
@@ -265,7 +372,7 @@ static void emit_fin_col(struct spmv_engine *e, struct gen_base *g)
 		in = emit_scatter(g, add ? OP_SCATTER_ADD : OP_SCATTER, src, yb,
 				  e->r_row + e->nrl - 1);
 		for (l = 0; l < g->isa.lanes; l++) {
-			uint32_t r = ws_lane_row(ws, e->unit, l);
+			uint32_t r = ws_lane_row(ws, it->unit, l);
 
 			in->idx[l] = r == UINT32_MAX ? GS_LANE_MASKED : r;
 		}
@@ -274,18 +381,79 @@ static void emit_fin_col(struct spmv_engine *e, struct gen_base *g)
 	}
 }
 
-/* Next unit, tile or pass; 0 when the walk is over. */
-static int next_unit(struct spmv_engine *e)
+/* Load the next item if its registers are free: a record when fewer than
+** nw records await their multiplies (so record j+D loads before record j's
+** multiply) and an index set is free; a unit end needing rowind when the
+** previous one's stores are out. */
+static int advance_load(struct spmv_engine *e, struct gen_base *g)
 {
-	if (e->unit < e->op[0].ws.nunits)
+	struct spmv_item *it;
+
+	if (e->rlen == SPMV_RING)
+		return 0;
+	it = ring_at(e, e->rlen);
+	if (!peek_item(e, it))
+		return 0;
+	if (it->end ? rowind_out(e, it) && e->n_rowind > 0 :
+		      e->n_uncomputed >= (unsigned)e->nw || e->n_unfetched >= (unsigned)e->ni)
+		return 0;
+	consume_item(e, it);
+	emit_load(e, g, it);
+	e->rlen++;
+	if (it->end)
+		e->n_rowind += (unsigned)rowind_out(e, it);
+	else
+		e->n_uncomputed++, e->n_unfetched++;
+	return 1;
+}
+
+/* Fetch the next step if an x slot is free (x of step s+G before step s's
+** multiply) and its record is loaded. */
+static int advance_fetch(struct spmv_engine *e, struct gen_base *g)
+{
+	struct spmv_item *it;
+
+	if (e->n_fetched >= (unsigned)e->nx)
+		return 0;
+	while (e->fpos < e->rlen && ring_at(e, e->fpos)->end)
+		e->fpos++;
+	if (e->fpos == e->rlen)
+		return 0;
+	it = ring_at(e, e->fpos);
+	emit_fetch(e, g, it, e->fb);
+	e->n_fetched++;
+	if (++e->fb == tile_cols(e, it->tile0)) {
+		e->fb = 0;
+		e->fpos++;
+		e->n_unfetched--;
+	}
+	return 1;
+}
+
+/* Multiply (or finish) one column of the oldest item; 0 when none is left. */
+static int advance_mac(struct spmv_engine *e, struct gen_base *g)
+{
+	struct spmv_item *it;
+
+	if (!e->rlen)
+		return 0;
+	it = ring_at(e, 0);
+	if (it->end)
+		emit_finish(e, g, it, e->cb);
+	else
+		emit_mac(e, g, it, e->cb), e->n_fetched--;
+	if (++e->cb < tile_cols(e, it->tile0))
 		return 1;
-	e->unit = 0;
-	e->tile0 += e->tile;
-	if (e->tile0 < e->batch)
-		return 1;
-	e->tile0 = 0;
-	e->pass++;
-	return !e->fused && e->pass < (uint32_t)e->nops;
+	e->cb = 0;
+	if (it->end)
+		e->n_rowind -= (unsigned)rowind_out(e, it);
+	else
+		e->n_uncomputed--;
+	e->rhead = (e->rhead + 1) % SPMV_RING;
+	e->rlen--;
+	if (e->fpos)
+		e->fpos--;
+	return 1;
 }
 
 int spmv_engine_refill(struct spmv_engine *e, struct gen_base *g)
@@ -303,54 +471,16 @@ int spmv_engine_refill(struct spmv_engine *e, struct gen_base *g)
 		for (k = 0; k < 8 && e->zero_i * vec < e->y_zero_bytes; k++, e->zero_i++)
 			emit_vstore(g, e->r_zero, e->y_base + e->zero_i * vec);
 		if (e->zero_i * vec >= e->y_zero_bytes)
-			e->phase = PH_UNIT;
+			e->phase = PH_RUN;
 		return 1;
-	case PH_UNIT:
-		if (!next_unit(e)) {
-			e->phase = PH_DONE;
-			return 0;
-		}
-		e->cur = e->fused ? 0 : e->pass;
-		e->steps = 0;
-		start_operand(e);
-		e->phase = PH_HEAD;
-		return 1;
-	case PH_HEAD:
-		if (e->rec == e->rec_end) {
-			if (e->fused && e->cur + 1 < (uint32_t)e->nops) {
-				e->cur++;
-				start_operand(e);
-			} else {
-				e->phase = PH_FIN_HEAD;
-			}
+	case PH_RUN:
+		/* one action per call, earliest stage first: the prologue fills
+		** the pipeline, then each multiply is preceded by the load and
+		** fetch its retirement made room for */
+		if (advance_load(e, g) || advance_fetch(e, g) || advance_mac(e, g))
 			return 1;
-		}
-		emit_head(e, g);
-		e->b = 0;
-		e->phase = PH_COL;
-		return 1;
-	case PH_COL:
-		emit_col(e, g);
-		if (++e->b == tile_cols(e)) {
-			e->steps++;
-			e->rec++;
-			e->wslot = (e->wslot + 1) % e->nw;
-			e->islot = (e->islot + 1) % e->ni;
-			e->phase = PH_HEAD;
-		}
-		return 1;
-	case PH_FIN_HEAD:
-		emit_fin_head(e, g);
-		e->b = 0;
-		e->phase = PH_FIN_COL;
-		return 1;
-	case PH_FIN_COL:
-		emit_fin_col(e, g);
-		if (++e->b == tile_cols(e)) {
-			e->unit++;
-			e->phase = PH_UNIT;
-		}
-		return 1;
+		e->phase = PH_DONE;
+		return 0;
 	default:
 		return 0;
 	}
@@ -375,37 +505,6 @@ static void spmm_release(struct gen_base *g)
 
 	wstream_free(&s->e.op[0].ws);
 	free(s);
-}
-
-int gen_isa_check(const struct isa *isa, uint32_t batch, struct gs_err *err)
-{
-	if (isa->lanes < 1 || isa->lanes > GS_MAX_LANES)
-		return gs_errf(err, "lanes %d out of range 1..%d", isa->lanes, GS_MAX_LANES);
-	if (isa->element_bytes != 2 && isa->element_bytes != 4 && isa->element_bytes != 8)
-		return gs_errf(err, "element_bytes %d: expected 2, 4 or 8", isa->element_bytes);
-	if (isa->registers < 1 || isa->registers > GS_MAX_REGS)
-		return gs_errf(err, "registers %d out of range 1..%d", isa->registers, GS_MAX_REGS);
-	if (batch < 1)
-		return gs_errf(err, "batch must be at least 1");
-	return 0;
-}
-
-int gen_stream_format(const struct pattern *p, struct gs_err *err)
-{
-	switch (p->kind) {
-	case PAT_DENSE:
-		return WS_DENSE;
-	case PAT_UNSTRUCTURED:
-		return WS_ELL_V;
-	case PAT_BLOCK:
-		return WS_BSR;
-	case PAT_NM:
-		return WS_ROWS_H;
-	case PAT_GS:
-		return WS_GS;
-	default:
-		return gs_errf(err, "unknown pattern kind %d", p->kind);
-	}
 }
 
 int gen_spmm(struct kernel *k, const struct pruned *w, const struct isa *isa,

@@ -8,11 +8,12 @@
 #ifndef gs_timeline_h
 #define gs_timeline_h
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "stats.h"
 
-#define TL_MAX 4
+#define TL_MAX 5	/* queue, first pass, conflict passes, latency, broadcast */
 
 struct timeline {
 	uint8_t n;
@@ -38,6 +39,7 @@ static inline void tl_push(struct timeline *tl, int cat, uint64_t end)
 		tl->end[tl->n - 1] = end;
 		return;
 	}
+	assert(tl->n < TL_MAX);
 	tl->cat[tl->n] = (uint8_t)cat;
 	tl->end[tl->n] = end;
 	tl->n++;

@@ -136,7 +136,8 @@ START_TEST(register_pressure_tiles_batch)
 END_TEST
 
 /* gs-patterns.md §1.3 vertical example (V = 4, B = 4): integer weights, so
-** y is exact, and 2 groups x 2 buckets give exactly 20 instructions. */
+** y is exact, and 2 groups x 2 buckets give exactly 20 instructions, in
+** the documented pipelined order. */
 START_TEST(hand_worked_gs_vertical)
 {
 	static const uint8_t cols[8][2] = { { 0, 1 }, { 1, 6 }, { 2, 7 }, { 3, 4 },
@@ -151,6 +152,7 @@ START_TEST(hand_worked_gs_vertical)
 	struct gs_insn in;
 	float w[64], x[8], y[8];
 	int r, c, n[OP__COUNT] = { 0 }, total = 0;
+	char seq[256] = "";
 
 	machine_init(&m, 4, 2, 16, 1);
 	for (r = 0; r < 64; r++)
@@ -178,8 +180,17 @@ START_TEST(hand_worked_gs_vertical)
 		n[in.op]++;
 		total++;
 		ck_assert_uint_eq(in.line, (uint64_t)total);
+		ck_assert_uint_lt(strlen(seq) + 12, sizeof(seq));
+		strcat(seq, seq[0] ? " " : "");
+		strcat(seq, gs_op_name(in.op));
 	}
-	/* per group: 2 x (mload w, mload idx, gather, mul), add, mstore */
+	/* per group: 2 x (mload w, mload idx, gather, mul), add, mstore, in the
+	** software-pipelined order (16 registers: D = 4, G = 2, 3 index sets):
+	** the 4th record's loads wait for the 1st record's gather to free its
+	** index set; gathers run 2 multiplies ahead; the group ends (add,
+	** mstore) fall between the multiplies */
+	ck_assert_str_eq(seq, "mload mload mload mload mload mload gather mload mload gather gather "
+			      "mul gather mul add mstore mul mul add mstore");
 	ck_assert_int_eq(total, 20);
 	ck_assert_int_eq(n[OP_MLOAD], 8);
 	ck_assert_int_eq(n[OP_GATHER], 4);
@@ -189,6 +200,89 @@ START_TEST(hand_worked_gs_vertical)
 	kernel_free(&k);
 	funcsim_free(fs);
 	pruned_free(&p);
+}
+END_TEST
+
+/* Count, in multiplies, how far ahead of its use each operand was produced:
+** record j's values load D*T + b multiplies before its column b multiply,
+** x is fetched G multiplies before, indices load D*T + b - G multiplies
+** before the column b gather (records j >= D, steps >= G; T = batch).
+** The software pipeline of docs/kernels.md, checked without timing. */
+static void check_pipeline_distances(const struct pruned *p, const struct machine *m,
+				     uint32_t T, uint64_t D, uint64_t G)
+{
+	struct spmm_params sp = { T, SPMM_STORE };
+	struct kernel k;
+	struct gs_err err;
+	struct gs_insn in;
+	uint64_t written[GS_MAX_REGS] = { 0 }, macs = 0, rec = 0, grec = 0, checked = 0;
+	uint64_t b = 0, gb = 0;
+	int lastw = -1, lasti = -1, rw, rx;
+
+	ck_assert_int_eq(gen_spmm(&k, p, &m->isa, &sp, &err), 0);
+	while (k.src.next(k.src.ctx, &in, &err) == 1) {
+		switch (in.op) {
+		case OP_GATHER:
+			if (in.src[0] == lasti) {
+				gb++;
+			} else {
+				gb = 0;
+				grec++;
+				lasti = in.src[0];
+			}
+			if (grec > D)
+				ck_assert_uint_eq(macs - written[in.src[0]], D * T + gb - G);
+			written[in.dst] = macs;
+			break;
+		case OP_MLOAD:
+		case OP_VLOAD:
+		case OP_BCAST:
+			written[in.dst] = macs;
+			break;
+		case OP_MUL:
+		case OP_FMA:
+			rw = in.op == OP_MUL ? in.src[0] : in.src[1];
+			rx = in.op == OP_MUL ? in.src[1] : in.src[2];
+			if (rw == lastw) {
+				b++;
+			} else {
+				b = 0;
+				rec++;
+				lastw = rw;
+			}
+			if (rec > D) {
+				ck_assert_uint_eq(macs - written[rw], D * T + b);
+				checked++;
+			}
+			if (macs >= G)
+				ck_assert_uint_eq(macs - written[rx], G);
+			macs++;
+			break;
+		default:
+			break;
+		}
+	}
+	ck_assert_uint_gt(checked, 100);
+	kernel_free(&k);
+}
+
+/* 32 registers hold the full pipeline (D = 4, G = 2) at batch 1 and 3,
+** across unit ends, for gathers and contiguous x loads alike. */
+START_TEST(software_pipeline_distances)
+{
+	static const char *const names[] = { "gs-v", "gs-h", "unstructured", "dense", "block:8x1" };
+	struct machine m;
+	size_t i;
+
+	machine_init(&m, 8, 2, 32, 64);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct pruned p;
+
+		prune_rand(&p, names[i], 8, 128, 256, i == 3 ? 0 : 0.9, 30 + i);
+		check_pipeline_distances(&p, &m, 1, 4, 2);
+		check_pipeline_distances(&p, &m, 3, 4, 2);
+		pruned_free(&p);
+	}
 }
 END_TEST
 
@@ -479,6 +573,7 @@ Suite *gen_spmm_suite(void)
 	tcase_add_test(t, every_pattern_fp32_16_lanes);
 	tcase_add_test(t, register_pressure_tiles_batch);
 	tcase_add_test(t, hand_worked_gs_vertical);
+	tcase_add_test(t, software_pipeline_distances);
 	tcase_add_test(t, large_layer_streams_with_formula_counts);
 	tcase_add_test(t, weight_stream_layout);
 	tcase_add_test(t, generator_errors);

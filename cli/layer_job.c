@@ -1,0 +1,192 @@
+/*
+** layer_job.c: weights -> pruned layer -> kernel (see layer_job.h).
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gsf.h"
+#include "layer_job.h"
+#include "npy.h"
+#include "prune.h"
+#include "weights.h"
+
+/* FNV-1a of the layer name mixed into the seed, so the layers of one
+** network get independent synthetic weights from one --seed. */
+static uint64_t layer_seed(uint64_t seed, const struct layer *layer)
+{
+	uint64_t h = 1469598103934665603ull;
+	const char *s = layer ? layer->name : "";
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return seed ^ h;
+}
+
+static int is_conv(const struct layer *layer)
+{
+	return layer && (layer->kind == LAYER_CONV2D || layer->kind == LAYER_CONV1D);
+}
+
+int layer_weights(const struct layer_job *job, const struct layer *layer, float **w,
+		  uint32_t *rows, uint32_t *cols, struct gs_err *err)
+{
+	struct tensor t = { 0 };
+	uint64_t shape[4];
+	int ndim, rc;
+
+	if (layer) {
+		if (layer->kind == LAYER_CONV2D) {
+			ndim = 4;
+			shape[0] = layer->cout;
+			shape[1] = layer->cin;
+			shape[2] = layer->kh;
+			shape[3] = layer->kw;
+		} else if (layer->kind == LAYER_CONV1D) {
+			ndim = 3;
+			shape[0] = layer->cout;
+			shape[1] = layer->cin;
+			shape[2] = layer->kw;
+		} else {
+			ndim = 2;
+			shape[0] = layer->M;
+			shape[1] = layer->K;
+		}
+	}
+	if (job->weights) {
+		if (npy_read(job->weights, &t, err))
+			return -1;
+		if (!layer && t.ndim != 2) {
+			int ndim_read = t.ndim;
+
+			tensor_free(&t);
+			return gs_errf(err, "%s: %d-D weights need --workload NET:LAYER for the "
+				       "convolution geometry (2-D matrices run as fully connected)",
+				       job->weights, ndim_read);
+		}
+		if (layer && (t.ndim != ndim ||
+			      memcmp(t.shape, shape, (size_t)ndim * sizeof shape[0]))) {
+			tensor_free(&t);
+			return gs_errf(err, "%s: shape does not match %s:%s (expected %d-D %llu x %llu%s)",
+				       job->weights, layer->net, layer->name, ndim,
+				       (unsigned long long)shape[0], (unsigned long long)shape[1],
+				       ndim > 2 ? " x ..." : "");
+		}
+	} else if (layer) {
+		if (weights_synthetic(&t, ndim, shape, job->dist, 1.0,
+				      layer_seed(job->seed, layer), err))
+			return -1;
+	} else {
+		return gs_errf(err, "no weights: give --weights FILE.npy or --workload NET:LAYER");
+	}
+	rc = tensor_to_matrix(&t, w, rows, cols, err);
+	tensor_free(&t);
+	return rc;
+}
+
+uint32_t *layer_col_banks(const struct layer *layer, uint32_t cols, int banks)
+{
+	uint32_t *bank = malloc((size_t)cols * sizeof *bank);
+
+	if (!bank)
+		return NULL;
+	for (uint32_t c = 0; c < cols; c++) {
+		uint64_t off = c;
+
+		if (is_conv(layer)) {
+			/* column (kh, kw, ci) gathers offset (kh*dil*W_pad + kw*dil)*C_in + ci
+			** from the pixel's base in the zero-padded NHWC tile */
+			uint64_t ci = c % layer->cin, k = c / layer->cin;
+			uint64_t kw = k % layer->kw, kh = k / layer->kw;
+			uint64_t w_pad = (uint64_t)layer->w_in + 2 * (uint64_t)layer->pad;
+
+			if (layer->kind == LAYER_CONV1D)
+				w_pad = (uint64_t)layer->w_in + 2 * (uint64_t)layer->pad;
+			off = (kh * layer->dilation * w_pad + kw * layer->dilation) * layer->cin + ci;
+		}
+		bank[c] = (uint32_t)(off % (uint64_t)banks);
+	}
+	return bank;
+}
+
+/* sum |kept| / sum |w| (1 for an all-zero matrix). */
+static double fraction_kept(const float *w, uint64_t n, const struct pruned *pr)
+{
+	double all = 0, kept = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		all += fabs((double)w[i]);
+	for (uint64_t i = 0; i < pr->nnz; i++)
+		kept += fabs((double)pr->csr.val[i]);
+	return all > 0 ? kept / all : 1.0;
+}
+
+int layer_kernel(const struct layer_job *job, const struct layer *layer,
+		 const struct gs_config *cfg, struct pruned *pr, struct kernel *k,
+		 double *w_frac_kept, struct gs_err *err)
+{
+	struct isa isa;
+	struct pattern pat;
+	float *w = NULL;
+	uint32_t rows, cols, *bank = NULL;
+	int rc = -1;
+
+	memset(pr, 0, sizeof *pr);
+	memset(k, 0, sizeof *k);
+	isa_from_config(&isa, cfg);
+	if (w_frac_kept)
+		*w_frac_kept = -1;
+	if (job->gsf) {
+		if (gsf_read(job->gsf, pr, err))
+			return -1;
+		if (layer && (pr->rows != layer->M || pr->cols != layer->K)) {
+			gs_errf(err, "%s: a %u x %u matrix, but %s:%s is %u x %u", job->gsf, pr->rows,
+				pr->cols, layer->net, layer->name, layer->M, layer->K);
+			goto out;
+		}
+		goto generate;
+	}
+	if (pattern_parse(job->pattern, isa.lanes, &pat, err))
+		return -1;
+	if (layer_weights(job, layer, &w, &rows, &cols, err))
+		return -1;
+	if (pat.kind == PAT_GS) {
+		bank = layer_col_banks(layer, cols, pat.B);
+		if (!bank) {
+			gs_errf(err, "out of memory");
+			goto out;
+		}
+	}
+	if (prune_matrix(w, rows, cols, bank, &pat, job->sparsity, pr, err))
+		goto out;
+	if (w_frac_kept)
+		*w_frac_kept = fraction_kept(w, (uint64_t)rows * cols, pr);
+generate:
+	if (is_conv(layer)) {
+		struct conv_params cp = {
+			.batch = job->batch ? job->batch : 1,
+			.cin = layer->cin, .cout = layer->cout,
+			.h_in = layer->h_in, .w_in = layer->w_in,
+			.kh = layer->kh, .kw = layer->kw,
+			.stride_h = layer->kind == LAYER_CONV1D ? 1 : layer->stride,
+			.stride_w = layer->stride,
+			.pad_h = layer->kind == LAYER_CONV1D ? 0 : layer->pad,
+			.pad_w = layer->pad,
+			.dil_h = layer->kind == LAYER_CONV1D ? 1 : layer->dilation,
+			.dil_w = layer->dilation,
+		};
+
+		rc = gen_conv(k, pr, &isa, &cp, err);
+	} else {
+		struct spmm_params sp = { .batch = job->batch ? job->batch : 1,
+					  .variant = job->variant };
+
+		rc = gen_spmm(k, pr, &isa, &sp, err);
+	}
+out:
+	if (rc)
+		pruned_free(pr);
+	free(bank);
+	free(w);
+	return rc;
+}
