@@ -50,6 +50,7 @@ void mem_image_read(void *ctx, uint64_t maddr, void *buf, uint32_t n)
 static int gen_next(void *ctx, struct gs_insn *out, struct gs_err *err)
 {
 	struct gen_base *g = ctx;
+	struct gs_insn *in;
 	int rc;
 
 	while (!g->qlen) {
@@ -57,14 +58,20 @@ static int gen_next(void *ctx, struct gs_insn *out, struct gs_err *err)
 		if (rc <= 0)
 			return rc;
 	}
-	*out = g->q[g->qhead];
+	in = &g->q[g->qhead];
+	/* canonical form (trace-format.md): nidx = last active lane + 1 */
+	if (in->op == OP_GATHER || in->op == OP_SCATTER || in->op == OP_SCATTER_ADD)
+		while (in->nidx && in->idx[in->nidx - 1] == GS_LANE_MASKED)
+			in->nidx--;
+	else
+		in->nidx = 0;
+	/* Copy only the index slots in use: consumers treat lanes at and past
+	** nidx as masked (insn.h), and the whole array is most of the struct. */
+	memcpy(out, in, offsetof(struct gs_insn, idx));
+	memcpy(out->idx, in->idx, (size_t)in->nidx * sizeof in->idx[0]);
 	g->qhead = (g->qhead + 1) % GEN_QUEUE_MAX;
 	g->qlen--;
 	out->line = ++g->seq;
-	/* canonical form (trace-format.md): nidx = last active lane + 1 */
-	if (out->op == OP_GATHER || out->op == OP_SCATTER || out->op == OP_SCATTER_ADD)
-		while (out->nidx && out->idx[out->nidx - 1] == GS_LANE_MASKED)
-			out->nidx--;
 	return 1;
 }
 
@@ -133,7 +140,10 @@ static struct gs_insn *push(struct gen_base *g, int op)
 	assert(g->qlen < GEN_QUEUE_MAX);
 	in = &g->q[(g->qhead + g->qlen++) % GEN_QUEUE_MAX];
 	memset(in, 0, offsetof(struct gs_insn, idx));
-	memset(in->idx, 0xff, sizeof(in->idx));	/* every lane GS_LANE_MASKED */
+	/* Gathers and scatters start with every lane GS_LANE_MASKED; other ops
+	** have nidx 0, so their index slots are never read. */
+	if (op == OP_GATHER || op == OP_SCATTER || op == OP_SCATTER_ADD)
+		memset(in->idx, 0xff, sizeof(in->idx));
 	in->op = (uint8_t)op;
 	in->dst = in->src[0] = in->src[1] = in->src[2] = GS_NOREG;
 	return in;

@@ -35,7 +35,7 @@ struct gs_config {
 		int element_bytes;
 		int registers;
 		int issue_width;	/* instructions issued per cycle, in order */
-		int alu_pipes;		/* vector ALU ops (fma/add/mul/reduce/broadcast) accepted per cycle */
+		int alu_pipes;		/* vector ALU ops (fma/add/mul/reduce) accepted per cycle */
 		int lat_fma, lat_add, lat_mul, lat_reduce, lat_broadcast;
 	} vector;
 	struct {
