@@ -13,43 +13,10 @@
 
 #include "bankmath.h"
 #include "machine.h"
+#include "testutil.h"
 
 #define N GS_NOREG
 
-/* The paper's machine with every timing parameter spelled out. */
-static void paper_machine(struct gs_config *c)
-{
-	memset(c, 0, sizeof *c);
-	strcpy(c->name, "closedform");
-	c->clock_ghz = 1.0;
-	c->vector.lanes = 8;
-	c->vector.element_bytes = 2;
-	c->vector.registers = 32;
-	c->vector.issue_width = 1;
-	c->vector.alu_pipes = 1;
-	c->vector.lat_fma = 4;
-	c->vector.lat_add = 2;
-	c->vector.lat_mul = 3;
-	c->vector.lat_reduce = 3;
-	c->vector.lat_broadcast = 1;
-	c->scratchpad.size_kib = 64;
-	c->scratchpad.banks = 8;
-	c->scratchpad.bank_width_bytes = 2;
-	c->scratchpad.ports_per_bank = 1;
-	c->scratchpad.latency = 1;
-	c->scratchpad.mapping = SPM_MAP_INTERLEAVE;
-	c->gse.queue_depth = 4;
-	c->gse.multicast = 1;
-	c->gse.scatter_same_address = SCATTER_DUP_MERGE;
-	c->gse.cycles_per_pass = 1;
-	c->gse.overlap = 1;
-	c->memory.bandwidth_bytes_per_cycle = 16;
-	c->memory.load_latency = 4;
-	c->memory.dma_latency = 100;
-	c->memory.max_outstanding = 8;
-	c->memory.dma_chunk_bytes = 64;
-	c->memory.dma_queue_depth = 16;
-}
 
 /* splitmix64: the tests' own seeded generator (never rand()). */
 static uint64_t splitmix64(uint64_t *s)
@@ -167,7 +134,7 @@ START_TEST(conflict_free_gather_streams)
 					long n = counts[ni];
 					struct gs_stats st;
 
-					paper_machine(&c);
+					tu_paper_machine(&c, "closedform");
 					c.gse.cycles_per_pass = cpp;
 					c.scratchpad.latency = lat;
 					c.gse.queue_depth = depths[d];
@@ -210,7 +177,7 @@ START_TEST(gathers_then_fma_chain)
 					long first = n > cpp + lat ? n : cpp + lat;
 					struct gs_stats st;
 
-					paper_machine(&c);
+					tu_paper_machine(&c, "closedform");
 					c.gse.cycles_per_pass = cpp;
 					c.scratchpad.latency = lat;
 					c.gse.queue_depth = 32;
@@ -243,7 +210,7 @@ START_TEST(strided_gathers_gcd_rule)
 			struct gs_insn all[66];
 			struct gs_stats st;
 
-			paper_machine(&c);
+			tu_paper_machine(&c, "closedform");
 			c.vector.lanes = vb[k][0];
 			c.scratchpad.banks = vb[k][1];
 			c.scratchpad.size_kib = vb[k][2];
@@ -319,7 +286,7 @@ START_TEST(random_gathers_match_exact_expectation)
 	double mean;
 	uint64_t words_per_bank;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "closedform");
 	c.vector.lanes = k[0];
 	c.scratchpad.banks = k[1];
 	c.scratchpad.ports_per_bank = k[2];
@@ -363,7 +330,7 @@ START_TEST(streamed_loads_full_rate)
 					long xfer = (bytes + bw - 1) / bw;
 					struct gs_stats st;
 
-					paper_machine(&c);
+					tu_paper_machine(&c, "closedform");
 					c.vector.lanes = 64;
 					c.vector.element_bytes = 8;
 					c.vector.registers = 255;
@@ -448,7 +415,7 @@ START_TEST(duplicate_addresses_serialise_as_configured)
 			struct gs_stats st;
 			int stat = ops[o] == OP_GATHER ? ST_GATHER_PASSES : ST_SCATTER_PASSES;
 
-			paper_machine(&c);
+			tu_paper_machine(&c, "closedform");
 			if (ops[o] == OP_GATHER)
 				c.gse.multicast = share;
 			else

@@ -14,40 +14,6 @@
 #include "config_testutil.h"
 #include "testutil.h"
 
-/* The paper's machine, every field written out by hand (not from the table). */
-static void papers_machine(struct gs_config *c)
-{
-	memset(c, 0, sizeof *c);
-	strcpy(c->name, "default");
-	c->clock_ghz = 1.0;
-	c->vector.lanes = 8;
-	c->vector.element_bytes = 2;
-	c->vector.registers = 32;
-	c->vector.issue_width = 1;
-	c->vector.alu_pipes = 1;
-	c->vector.lat_fma = 4;
-	c->vector.lat_add = 2;
-	c->vector.lat_mul = 3;
-	c->vector.lat_reduce = 3;
-	c->vector.lat_broadcast = 1;
-	c->scratchpad.size_kib = 64;
-	c->scratchpad.banks = 8;
-	c->scratchpad.bank_width_bytes = 2;
-	c->scratchpad.ports_per_bank = 1;
-	c->scratchpad.latency = 1;
-	c->scratchpad.mapping = SPM_MAP_INTERLEAVE;
-	c->gse.queue_depth = 4;
-	c->gse.multicast = 1;
-	c->gse.scatter_same_address = SCATTER_DUP_MERGE;
-	c->gse.cycles_per_pass = 1;
-	c->gse.overlap = 1;
-	c->memory.bandwidth_bytes_per_cycle = 16;
-	c->memory.load_latency = 4;
-	c->memory.dma_latency = 100;
-	c->memory.max_outstanding = 8;
-	c->memory.dma_chunk_bytes = 64;
-	c->memory.dma_queue_depth = 16;
-}
 
 /* Compare two configs, ignoring where keys were set (messages only). */
 static int same_machine(const struct gs_config *a, const struct gs_config *b)
@@ -67,7 +33,7 @@ START_TEST(defaults_are_the_papers_machine)
 
 	memset(&c, 0xA5, sizeof c);	/* every byte must be written */
 	cfg_defaults(&c);
-	papers_machine(&want);
+	tu_paper_machine(&want, "default");
 	ck_assert_str_eq(c.name, "default");
 	ck_assert_int_eq(c.vector.lanes, 8);
 	ck_assert_int_eq(c.scratchpad.banks, 8);
@@ -87,7 +53,7 @@ START_TEST(preset_default)
 	cfg_defaults(&c);
 	ck_assert_msg(cfg_load_file(&c, "configs/default.yaml", &err) == 0, "%s", err.msg);
 	ck_assert_msg(cfg_validate(&c, "configs/default.yaml", &err) == 0, "%s", err.msg);
-	papers_machine(&want);
+	tu_paper_machine(&want, "default");
 	ck_assert_msg(same_machine(&c, &want), "default.yaml is not the defaults");
 	cfg_hash(&c, h1);
 	cfg_hash(&want, h2);
@@ -107,7 +73,7 @@ START_TEST(preset_lanes16_banks16)
 	cfg_defaults(&c);
 	ck_assert_msg(cfg_load_file(&c, "configs/lanes16-banks16.yaml", &err) == 0, "%s", err.msg);
 	ck_assert_msg(cfg_validate(&c, "configs/lanes16-banks16.yaml", &err) == 0, "%s", err.msg);
-	papers_machine(&want);
+	tu_paper_machine(&want, "default");
 	strcpy(want.name, "lanes16-banks16");
 	want.vector.lanes = 16;
 	want.scratchpad.banks = 16;

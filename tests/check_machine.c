@@ -8,42 +8,8 @@
 #include <string.h>
 
 #include "machine.h"
+#include "testutil.h"
 
-/* The paper's machine with every timing parameter spelled out, so the
-** expected cycles below do not silently follow default changes. */
-static void paper_machine(struct gs_config *c)
-{
-	memset(c, 0, sizeof *c);
-	strcpy(c->name, "test");
-	c->clock_ghz = 1.0;
-	c->vector.lanes = 8;
-	c->vector.element_bytes = 2;
-	c->vector.registers = 32;
-	c->vector.issue_width = 1;
-	c->vector.alu_pipes = 1;
-	c->vector.lat_fma = 4;
-	c->vector.lat_add = 2;
-	c->vector.lat_mul = 3;
-	c->vector.lat_reduce = 3;
-	c->vector.lat_broadcast = 1;
-	c->scratchpad.size_kib = 64;
-	c->scratchpad.banks = 8;
-	c->scratchpad.bank_width_bytes = 2;
-	c->scratchpad.ports_per_bank = 1;
-	c->scratchpad.latency = 1;
-	c->scratchpad.mapping = SPM_MAP_INTERLEAVE;
-	c->gse.queue_depth = 4;
-	c->gse.multicast = 1;
-	c->gse.scatter_same_address = SCATTER_DUP_MERGE;
-	c->gse.cycles_per_pass = 1;
-	c->gse.overlap = 1;
-	c->memory.bandwidth_bytes_per_cycle = 16;
-	c->memory.load_latency = 4;
-	c->memory.dma_latency = 100;
-	c->memory.max_outstanding = 8;
-	c->memory.dma_chunk_bytes = 64;
-	c->memory.dma_queue_depth = 16;
-}
 
 struct array_src {
 	const struct gs_insn *in;
@@ -142,7 +108,7 @@ START_TEST(empty_trace)
 	struct gs_config c;
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	st = run(&c, NULL, 0);
 	ck_assert(V(st, ST_CYCLES) == 0);
 	ck_assert(V(st, ST_INSN_TOTAL) == 0);
@@ -159,7 +125,7 @@ START_TEST(conflict_free_gathers)
 	struct gs_insn in[8];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	for (int i = 0; i < 8; i++)
 		in[i] = gather(i, 64, ident, 8);
 	st = run(&c, in, 8);
@@ -180,7 +146,7 @@ START_TEST(fully_conflicting_gathers)
 	struct gs_insn in[2];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	in[0] = gather(0, 0, one_bank, 8);
 	in[1] = gather(1, 0, one_bank, 8);
 	st = run(&c, in, 2);
@@ -203,7 +169,7 @@ START_TEST(dependent_fma_stall_split)
 	struct gs_stats st;
 	static const int two_in_bank0[2] = { 0, 8 };
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	in[0] = gather(1, 0, ident, 8);		/* ready 2 */
 	in[1] = vfma(0, 1, 2);			/* issues 2, ready 6 */
 	st = run(&c, in, 2);
@@ -232,7 +198,7 @@ START_TEST(gse_queue_full)
 	struct gs_insn in[4];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	c.gse.queue_depth = 2;
 	c.gse.cycles_per_pass = 2;
 	for (int i = 0; i < 4; i++)
@@ -254,7 +220,7 @@ START_TEST(gse_no_overlap)
 	struct gs_insn in[3];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	c.gse.overlap = 0;
 	for (int i = 0; i < 3; i++)
 		in[i] = gather(i, 0, ident, 8);
@@ -270,7 +236,7 @@ START_TEST(alu_chain_and_issue_width)
 	struct gs_insn in[3];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	for (int i = 0; i < 3; i++)
 		in[i] = vfma(0, 1, 2);
 	st = run(&c, in, 3);
@@ -302,7 +268,7 @@ START_TEST(memory_stream)
 	struct gs_insn in[64];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	for (int i = 0; i < 64; i++)
 		in[i] = mload(i % 32, 0x1000 + 16u * (unsigned)i, 16);
 	st = run(&c, in, 64);
@@ -335,7 +301,7 @@ START_TEST(dma_in_wait)
 	struct gs_insn in[3];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	in[0] = ins(OP_DMA_IN, N, N, N, N);
 	in[0].tag = 1;
 	in[0].addr = 0;
@@ -364,7 +330,7 @@ START_TEST(dma_interleaves_with_streams)
 	struct gs_insn in[4];
 	struct gs_stats st;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	c.memory.dma_latency = 0;
 	in[0] = ins(OP_DMA_IN, N, N, N, N);
 	in[0].tag = 7;
@@ -389,7 +355,7 @@ START_TEST(scatter_add_duplicates)
 	struct gs_stats st;
 	static const int dup[8] = { 3, 3, 3, 3, 11, 0, 1, 2 };
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	in[0] = ins(OP_SCATTER_ADD, N, N, 0, N);
 	in[0].nidx = 8;
 	for (int l = 0; l < 8; l++)
@@ -418,7 +384,7 @@ START_TEST(random_gathers_hand_rule)
 	struct gs_stats st;
 	uint64_t x = 12345, expect = 0;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	c.vector.lanes = 32;
 	c.vector.element_bytes = 4;
 	c.scratchpad.banks = 32;
@@ -466,7 +432,7 @@ START_TEST(deterministic_and_cpi_sums)
 	struct gs_stats a, b;
 	double sum = 0;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	in[0] = mload(4, 0, 16);
 	in[1] = mload(5, 16, 16);
 	in[2] = gather(6, 0, one_bank, 5);
@@ -495,7 +461,7 @@ START_TEST(interrupted_run)
 	struct gs_stats st;
 	static volatile sig_atomic_t stop = 1;
 
-	paper_machine(&c);
+	tu_paper_machine(&c, "test");
 	in[0] = gather(1, 0, ident, 8);
 	in[1] = vfma(0, 1, 2);
 	st = run_full(&c, in, 2, 1000000, &stop, 1);

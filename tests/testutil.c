@@ -102,3 +102,37 @@ int tu_run_gssim(const char *const *argv, char **out)
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
 }
+
+void tu_paper_machine(struct gs_config *c, const char *name)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	c->clock_ghz = 1.0;
+	c->vector.lanes = 8;
+	c->vector.element_bytes = 2;
+	c->vector.registers = 32;
+	c->vector.issue_width = 1;
+	c->vector.alu_pipes = 1;
+	c->vector.lat_fma = 4;
+	c->vector.lat_add = 2;
+	c->vector.lat_mul = 3;
+	c->vector.lat_reduce = 3;
+	c->vector.lat_broadcast = 1;
+	c->scratchpad.size_kib = 64;
+	c->scratchpad.banks = 8;
+	c->scratchpad.bank_width_bytes = 2;
+	c->scratchpad.ports_per_bank = 1;
+	c->scratchpad.latency = 1;
+	c->scratchpad.mapping = SPM_MAP_INTERLEAVE;
+	c->gse.queue_depth = 4;
+	c->gse.multicast = 1;
+	c->gse.scatter_same_address = SCATTER_DUP_MERGE;
+	c->gse.cycles_per_pass = 1;
+	c->gse.overlap = 1;
+	c->memory.bandwidth_bytes_per_cycle = 16;
+	c->memory.load_latency = 4;
+	c->memory.dma_latency = 100;
+	c->memory.max_outstanding = 8;
+	c->memory.dma_chunk_bytes = 64;
+	c->memory.dma_queue_depth = 16;
+}

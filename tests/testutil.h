@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "config.h"
+
 /* Write text to a fresh temporary file; returns its malloc'd path. */
 char *tu_write_temp(const char *suffix, const char *text);
 
@@ -19,5 +21,10 @@ char *tu_read_file(const char *path, size_t *len);
 
 /* A fresh temporary directory (malloc'd path). */
 char *tu_temp_dir(void);
+
+/* The paper's machine (configs/default.yaml) with every field written out
+** by hand, not taken from the config table, so tests with hand-worked
+** cycles do not silently follow default changes. */
+void tu_paper_machine(struct gs_config *c, const char *name);
 
 #endif
