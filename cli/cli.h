@@ -38,6 +38,9 @@ int load_config(struct gs_config *cfg, const char *path, const struct overrides 
 
 /* "gssim CMD: message" on stderr; returns EXIT_INPUT. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long returned ':' (missing value) or '?' (unknown option) for
+** `cmd`: say which, return EXIT_INPUT. */
+int option_error(const char *cmd, int c, char **argv);
 /* Print a located error on stderr; returns code. */
 int report(const struct gs_err *err, int code);
 

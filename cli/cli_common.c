@@ -1,6 +1,7 @@
 /*
 ** cli_common.c: helpers shared by the gssim subcommands (see cli.h).
 */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,13 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, " (see gssim %s --help)\n", cmd);
 	return EXIT_INPUT;
+}
+
+int option_error(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return usage_error(cmd, "option %s needs a value", argv[optind - 1]);
+	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
 int report(const struct gs_err *err, int code)

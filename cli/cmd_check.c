@@ -62,11 +62,8 @@ int cmd_check(int argc, char **argv)
 			fputs(check_help, stdout);
 			rc = EXIT_OK;
 			goto out;
-		case ':':
-			rc = usage_error("check", "option %s needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			rc = usage_error("check", "unknown option '%s'", argv[optind - 1]);
+			rc = option_error("check", c, argv);
 			goto out;
 		}
 	}

@@ -153,18 +153,20 @@ int cmd_prune(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'c': config_path = optarg; break;
-		case 's': overrides_add(&ov, optarg); break;
+		case 's':
+			if (overrides_add(&ov, optarg)) {
+				rc = EXIT_INTERNAL;
+				goto out;
+			}
+			break;
 		case 'o': out = optarg; break;
 		case 'F': value_bytes = 4; break;
 		case 'h':
 			fputs(prune_help, stdout);
 			rc = EXIT_OK;
 			goto out;
-		case ':':
-			rc = usage_error("prune", "option %s needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			rc = usage_error("prune", "unknown option '%s'", argv[optind - 1]);
+			rc = option_error("prune", c, argv);
 			goto out;
 		}
 	}
@@ -278,17 +280,19 @@ int cmd_gen(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'c': config_path = optarg; break;
-		case 's': overrides_add(&ov, optarg); break;
+		case 's':
+			if (overrides_add(&ov, optarg)) {
+				rc = EXIT_INTERNAL;
+				goto out;
+			}
+			break;
 		case 'o': out = optarg; break;
 		case 'h':
 			fputs(gen_help, stdout);
 			rc = EXIT_OK;
 			goto out;
-		case ':':
-			rc = usage_error("gen", "option %s needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			rc = usage_error("gen", "unknown option '%s'", argv[optind - 1]);
+			rc = option_error("gen", c, argv);
 			goto out;
 		}
 	}

@@ -160,11 +160,8 @@ int cmd_run(int argc, char **argv)
 			fputs(run_help, stdout);
 			rc = EXIT_OK;
 			goto out;
-		case ':':
-			rc = usage_error("run", "option %s needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			rc = usage_error("run", "unknown option '%s'", argv[optind - 1]);
+			rc = option_error("run", c, argv);
 			goto out;
 		}
 	}

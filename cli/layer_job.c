@@ -100,8 +100,6 @@ uint32_t *layer_col_banks(const struct layer *layer, uint32_t cols, int banks)
 			uint64_t kw = k % layer->kw, kh = k / layer->kw;
 			uint64_t w_pad = (uint64_t)layer->w_in + 2 * (uint64_t)layer->pad;
 
-			if (layer->kind == LAYER_CONV1D)
-				w_pad = (uint64_t)layer->w_in + 2 * (uint64_t)layer->pad;
 			off = (kh * layer->dilation * w_pad + kw * layer->dilation) * layer->cin + ci;
 		}
 		bank[c] = (uint32_t)(off % (uint64_t)banks);

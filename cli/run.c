@@ -146,6 +146,8 @@ int run_and_record(const struct gs_config *cfg, struct gs_source *src,
 		return report(&err, EXIT_INPUT);
 	m = machine_new(cfg, &err);
 	config_text = cfg_dump(cfg);
+	if (m && !config_text)
+		gs_errf(&err, "out of memory");
 	if (!m || !config_text) {
 		rc = report(&err, EXIT_INTERNAL);
 		goto out;
