@@ -6,7 +6,7 @@
 #   make docs          regenerate docs/config.md and docs/stats.md from the tables
 #   make bench         speed and memory benchmarks (bench/)
 #   make install PREFIX=/usr/local DESTDIR=
-# Sources are found by wildcard: sim/*.c and kernels/*.c form libgssim.a,
+# Sources are found by wildcard: sim/*.c, kernels/*.c and lab/*.c form libgssim.a,
 # cli/*.c the gssim binary, tests/check_<name>.c one Check suite each
 # (defining `Suite *<name>_suite(void)`), all run by one runner.
 
@@ -37,11 +37,11 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS ?=
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DGSSIM_VERSION='"$(VERSION)"' -Isim -Ikernels -Icli
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DGSSIM_VERSION='"$(VERSION)"' -Isim -Ikernels -Ilab -Icli
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lm
 
-LIB_SRC  := $(sort $(wildcard sim/*.c kernels/*.c))
+LIB_SRC  := $(sort $(wildcard sim/*.c kernels/*.c lab/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 SUITES   := $(patsubst tests/check_%.c,%,$(TEST_SRC))

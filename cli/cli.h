@@ -10,13 +10,9 @@
 
 #include "config.h"
 #include "err.h"
+#include "exit.h"
+#include "host.h"
 
-enum {
-	EXIT_OK = 0,
-	EXIT_INTERNAL = 1,	/* simulator bug (broken invariant), out of memory */
-	EXIT_INPUT = 2,		/* bad config, trace, weights or option */
-	EXIT_INTERRUPTED = 130
-};
 
 struct command {
 	const char *name;
@@ -43,12 +39,6 @@ int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 int option_error(const char *cmd, int c, char **argv);
 /* Print a located error on stderr; returns code. */
 int report(const struct gs_err *err, int code);
-
-/* SIGINT/SIGTERM set *flag (the only process-wide state: a signal flag). */
-void install_stop_handlers(volatile sig_atomic_t **flag);
-
-/* Current UTC time as ISO-8601 (e.g. 2026-11-24T19:52:00Z). */
-void utc_now(char out[32]);
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "machine.h"
-#include "run.h"
+#include "record.h"
 #include "job_opts.h"
 #include "trace.h"
 

@@ -1,10 +1,10 @@
 /*
-** run.h: one simulation from a ready config and instruction source to a
+** record.h: one simulation from a ready config and instruction source to a
 ** printed summary and a recorded run; shared by every command that
 ** simulates (trace files now, in-process workloads later).
 */
-#ifndef gs_run_h
-#define gs_run_h
+#ifndef gs_record_h
+#define gs_record_h
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /*
-** run.c: simulate a source and record the run (see run.h).
+** record.c: simulate a source and record the run (see record.h).
 */
 #include <errno.h>
 #include <inttypes.h>
@@ -7,9 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "exit.h"
+#include "host.h"
 #include "machine.h"
-#include "run.h"
+#include "record.h"
+
+static int report(const struct gs_err *err, int code)
+{
+	fprintf(stderr, "%s\n", err->msg);
+	return code;
+}
 
 static char *own(struct run_request *rq, const char *s, size_t n)
 {
