@@ -2,96 +2,79 @@
 ** cmd_check.c: `gssim check`: validate a config (and a trace) without
 ** simulating; `gssim docs`: print the generated reference docs.
 */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "stats.h"
 #include "trace.h"
 
-static const char check_help[] =
-	"usage: gssim check --config FILE [--trace FILE] [--set KEY=VAL]...\n"
-	"\n"
-	"Validate a hardware config (every key, type, range and cross-key rule)\n"
-	"and, with --trace, every line of a trace against that config, without\n"
-	"simulating or touching any database. Prints the resolved config hash\n"
-	"and the instruction count. Exit status 0 if valid, 2 otherwise.\n"
-	"\n"
-	"  -c, --config FILE   hardware config (YAML)\n"
-	"  -t, --trace FILE    trace file to validate\n"
-	"  -s, --set KEY=VAL   override a config key (repeatable)\n"
-	"      --dump          print the resolved config (canonical YAML)\n"
-	"  -h, --help          this help\n";
+static const enum opt_id check_opts[] = {
+	OPT_CONFIG, OPT_TRACE, OPT_SET, OPT_DUMP, OPT_HELP, OPT_END
+};
+
+static void check_help(void)
+{
+	fputs("usage: gssim check --config FILE [--trace FILE] [--set KEY=VAL]... [--dump]\n"
+	      "\n"
+	      "Validate a hardware config (every key, type, range and cross-key rule)\n"
+	      "and, with --trace, every line of a trace against that config, without\n"
+	      "simulating or touching any database. Prints the resolved config hash\n"
+	      "and the instruction count. Exit status 0 if valid, 2 otherwise.\n\n", stdout);
+	opts_help(stdout, check_opts);
+}
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "trace", required_argument, NULL, 't' },
-		{ "set", required_argument, NULL, 's' },
-		{ "dump", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct opts o;
 	struct overrides ov = { 0 };
-	const char *config_path = NULL, *trace_path = NULL;
 	struct gs_config cfg;
 	struct gs_source src;
 	struct gs_insn in;
 	struct gs_err err;
 	uint64_t count = 0;
 	char hash[17];
-	int c, r, dump = 0, rc = EXIT_INPUT;
+	int r, rc = EXIT_INPUT;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:t:s:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': config_path = optarg; break;
-		case 't': trace_path = optarg; break;
-		case 's':
-			if (overrides_add(&ov, optarg)) {
-				rc = EXIT_INTERNAL;
-				goto out;
-			}
-			break;
-		case 'D': dump = 1; break;
-		case 'h':
-			fputs(check_help, stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = option_error("check", c, argv);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		rc = usage_error("check", "unexpected argument '%s'", argv[optind]);
+	if (opts_parse("check", check_opts, argc, argv, &o))
+		return EXIT_INPUT;
+	if (o.count[OPT_HELP]) {
+		check_help();
+		rc = EXIT_OK;
 		goto out;
 	}
-	if (!config_path) {
+	if (o.npos) {
+		rc = usage_error("check", "unexpected argument '%s'", o.pos[0]);
+		goto out;
+	}
+	if (!o.val[OPT_CONFIG]) {
 		rc = usage_error("check", "--config is required");
 		goto out;
 	}
-	if (load_config(&cfg, config_path, &ov, &err)) {
+	for (int i = 0; i < o.count[OPT_SET]; i++)
+		if (overrides_add(&ov, o.many[OPT_SET][i])) {
+			rc = EXIT_INTERNAL;
+			goto out;
+		}
+	if (load_config(&cfg, o.val[OPT_CONFIG], &ov, &err)) {
 		rc = report(&err, EXIT_INPUT);
 		goto out;
 	}
 	cfg_hash(&cfg, hash);
 	/* With --dump the whole output is loadable YAML: the status is a comment. */
-	printf("%sconfig %s: ok (name %s, hash %s)\n", dump ? "# " : "", config_path, cfg.name,
-	       hash);
-	if (dump) {
+	printf("%sconfig %s: ok (name %s, hash %s)\n", o.count[OPT_DUMP] ? "# " : "",
+	       o.val[OPT_CONFIG], cfg.name, hash);
+	if (o.count[OPT_DUMP]) {
 		char *text = cfg_dump(&cfg);
 
 		if (text)
 			fputs(text, stdout);
 		free(text);
 	}
-	if (trace_path) {
-		if (trace_open(&src, trace_path, &cfg, &err)) {
+	if (o.val[OPT_TRACE]) {
+		if (trace_open(&src, o.val[OPT_TRACE], &cfg, &err)) {
 			rc = report(&err, EXIT_INPUT);
 			goto out;
 		}
@@ -102,11 +85,12 @@ int cmd_check(int argc, char **argv)
 			rc = report(&err, EXIT_INPUT);
 			goto out;
 		}
-		printf("trace %s: ok (%" PRIu64 " instructions)\n", trace_path, count);
+		printf("trace %s: ok (%" PRIu64 " instructions)\n", o.val[OPT_TRACE], count);
 	}
 	rc = EXIT_OK;
 out:
 	overrides_free(&ov);
+	opts_free(&o);
 	return rc;
 }
 
