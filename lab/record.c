@@ -147,7 +147,7 @@ int run_and_record(const struct gs_config *cfg, struct gs_source *src,
 	char *config_text = NULL;
 	const char *status;
 	int64_t run_id = 0;
-	int r, rc = EXIT_INPUT;
+	int r, r_db, rc = EXIT_INPUT;
 
 	if (db_open(&db, rq->db_path, &err))
 		return report(&err, EXIT_INPUT);
@@ -176,13 +176,17 @@ int run_and_record(const struct gs_config *cfg, struct gs_source *src,
 	run.status = status;
 	run.message = r < 0 ? run_err.msg : NULL;
 	run.seed = rq->seed;
+	run.point_key = rq->point_key;
 	run.params = rq->params;
 	run.nparams = rq->nparams;
 	run.stats = r < 0 ? NULL : machine_stats(m);
-	if (db_record_run(db, &run, &run_id, &err)) {
+	r_db = db_record_run(db, &run, &run_id, &err);
+	if (r_db < 0) {
 		rc = report(&err, EXIT_INPUT);
 		goto out;
 	}
+	if (r_db == 1)
+		status = "the same point, already complete there: not recorded again";
 	if (r < 0) {
 		fprintf(stderr, "%s\n", run_err.msg);
 		/* A trace error is bad input; a broken invariant is our bug. */

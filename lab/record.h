@@ -15,6 +15,7 @@
 struct run_request {
 	const char *db_path;
 	uint64_t seed;
+	const char *point_key;		/* point.h key of this run, or NULL */
 	int quiet;
 	struct db_param *params;	/* recorded in run_params */
 	int nparams, capparams;

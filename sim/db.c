@@ -11,91 +11,15 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "db.h"
+#include "db_int.h"
 
-/* Several processes of a local sweep may queue on one file; a run's
-** transaction takes milliseconds, so 30 s is only reached if something is
-** holding the file open in a write transaction (e.g. an interactive shell). */
-#define DB_BUSY_TIMEOUT_MS 30000
-
-struct gs_db {
-	sqlite3 *sql;
-	char *path;
-};
-
-static const char schema_sql[] =
-	"CREATE TABLE runs(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  started_at TEXT NOT NULL,\n"
-	"  config_name TEXT NOT NULL,\n"
-	"  config_text TEXT NOT NULL,\n"
-	"  config_hash TEXT NOT NULL,\n"
-	"  trace TEXT NOT NULL,\n"
-	"  gssim_version TEXT NOT NULL,\n"
-	"  host_seconds REAL,\n"
-	"  status TEXT NOT NULL\n"
-	"    CHECK(status IN ('complete','failed','interrupted')),\n"
-	"  message TEXT,\n"
-	"  seed INTEGER NOT NULL DEFAULT 0\n"
-	");\n"
-	"CREATE TABLE run_params(\n"
-	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
-	"  key TEXT NOT NULL,\n"
-	"  value TEXT NOT NULL,\n"
-	"  PRIMARY KEY(run_id, key)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE stats(\n"
-	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
-	"  name TEXT NOT NULL,\n"
-	"  value REAL,\n"
-	"  unit TEXT NOT NULL,\n"
-	"  PRIMARY KEY(run_id, name)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE bank_stats(\n"
-	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
-	"  bank INTEGER NOT NULL CHECK(bank >= 0),\n"
-	"  reads INTEGER NOT NULL CHECK(reads >= 0),\n"
-	"  writes INTEGER NOT NULL CHECK(writes >= 0),\n"
-	"  PRIMARY KEY(run_id, bank)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE INDEX runs_by_config_hash ON runs(config_hash);\n"
-	"CREATE INDEX run_params_by_key ON run_params(key, value);\n"
-	"CREATE INDEX stats_by_name ON stats(name, value);\n"
-	"CREATE VIEW run_summary AS\n"
-	"  SELECT r.id AS id, r.config_name AS config_name, r.trace AS trace,\n"
-	"    r.status AS status,\n"
-	"    MAX(CASE WHEN s.name = 'cycles' THEN s.value END) AS cycles,\n"
-	"    MAX(CASE WHEN s.name = 'insn.total' THEN s.value END)\n"
-	"      AS insn_total,\n"
-	"    MAX(CASE WHEN s.name = 'gse.gather.passes' THEN s.value END)\n"
-	"      AS gse_gather_passes,\n"
-	"    MAX(CASE WHEN s.name = 'gse.gather.conflicts' THEN s.value END)\n"
-	"      AS gse_gather_conflicts,\n"
-	"    MAX(CASE WHEN s.name = 'lanes.utilisation' THEN s.value END)\n"
-	"      AS lanes_utilisation,\n"
-	"    r.host_seconds AS host_seconds\n"
-	"  FROM runs AS r LEFT JOIN stats AS s ON s.run_id = r.id\n"
-	"  GROUP BY r.id;\n"
-	"PRAGMA user_version = 1;\n";
-
-/* One probe per table: preparing it fails if the table or a column the
-** writer needs is missing, without reading or writing any row. */
-static const char *const schema_probes[] = {
-	("SELECT id, started_at, config_name, config_text, config_hash,"
-	 " trace, gssim_version, host_seconds, status, message, seed"
-	 " FROM runs LIMIT 0"),
-	"SELECT run_id, key, value FROM run_params LIMIT 0",
-	"SELECT run_id, name, value, unit FROM stats LIMIT 0",
-	"SELECT run_id, bank, reads, writes FROM bank_stats LIMIT 0",
-};
-
-static int sql_fail(struct gs_db *db, struct gs_err *err, const char *what)
+int db_sql_fail(struct gs_db *db, struct gs_err *err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->sql);
 
@@ -110,16 +34,15 @@ static int sql_fail(struct gs_db *db, struct gs_err *err, const char *what)
 		       sqlite3_errmsg(db->sql));
 }
 
-/* Leave the connection outside any transaction (some errors, e.g. SQLITE_FULL,
-** already rolled back automatically). */
-static void rollback(struct gs_db *db)
+/* Some errors (e.g. SQLITE_FULL) already rolled back automatically. */
+void db_rollback(struct gs_db *db)
 {
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	db->in_batch = 0;
 }
 
-/* Run a statement returning one integer (PRAGMA user_version, count(*)). */
-static int query_int(sqlite3 *sql, const char *text, int64_t *out)
+int db_query_int(sqlite3 *sql, const char *text, int64_t *out)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(sql, text, -1, &st, NULL);
@@ -133,87 +56,6 @@ static int query_int(sqlite3 *sql, const char *text, int64_t *out)
 	}
 	sqlite3_finalize(st);
 	return rc;
-}
-
-/* The first schema object not made by SQLite itself, copied into buf ("" if
-** the schema is empty). */
-static int first_user_object(sqlite3 *sql, char *buf, size_t size)
-{
-	static const char q[] =
-		"SELECT type || ' ' || name FROM sqlite_master"
-		" WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-		" ORDER BY type, name LIMIT 1";
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(sql, q, -1, &st, NULL);
-
-	buf[0] = '\0';
-	if (rc != SQLITE_OK)
-		return rc;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *s = sqlite3_column_text(st, 0);
-
-		snprintf(buf, size, "%s", s ? (const char *)s : "?");
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Inside BEGIN IMMEDIATE (so two processes creating the same new file
-** cannot both create the schema): create it in an empty file, accept our own
-** schema, refuse anything else. Writes nothing unless the file is empty. */
-static int check_or_create_schema(struct gs_db *db, struct gs_err *err)
-{
-	char other[256];
-	int64_t version = 0;
-
-	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL))
-		return sql_fail(db, err, "cannot open");
-	if (query_int(db->sql, "PRAGMA user_version", &version) ||
-	    first_user_object(db->sql, other, sizeof other))
-		goto fail_sql;
-	if (version == 0 && other[0] == '\0') {
-		if (sqlite3_exec(db->sql, schema_sql, NULL, NULL, NULL) ||
-		    sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL))
-			goto fail_sql;
-		return 0;
-	}
-	if (version == 0) {
-		rollback(db);
-		return gs_errf(err, "%s: an SQLite database with other content "
-			       "(%s) and no gssim schema; refusing to use it as a "
-			       "results database", db->path, other);
-	}
-	if (version != GS_DB_SCHEMA_VERSION) {
-		rollback(db);
-		return gs_errf(err, "%s: results database schema version %" PRId64
-			       ", this gssim writes %d", db->path, version,
-			       GS_DB_SCHEMA_VERSION);
-	}
-	for (size_t i = 0; i < sizeof schema_probes / sizeof *schema_probes;
-	     i++) {
-		sqlite3_stmt *st = NULL;
-
-		if (sqlite3_prepare_v2(db->sql, schema_probes[i], -1, &st,
-				       NULL) != SQLITE_OK) {
-			gs_errf(err, "%s: results database schema version %d "
-				"but damaged: %s", db->path,
-				GS_DB_SCHEMA_VERSION, sqlite3_errmsg(db->sql));
-			rollback(db);
-			return -1;
-		}
-		sqlite3_finalize(st);
-	}
-	rollback(db);	/* nothing was written; this just releases the lock */
-	return 0;
-
-fail_sql:
-	sql_fail(db, err, "cannot open");
-	rollback(db);
-	return -1;
 }
 
 /* SQLite needs to create its journal next to the file on every write; say so
@@ -287,10 +129,10 @@ int db_open(struct gs_db **out, const char *path, struct gs_err *err)
 	sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
 	if (sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL,
 			 NULL)) {
-		sql_fail(db, err, "cannot open");
+		db_sql_fail(db, err, "cannot open");
 		goto fail;
 	}
-	if (check_or_create_schema(db, err))
+	if (db_schema_check_or_create(db, err))
 		goto fail;
 	*out = db;
 	return 0;
@@ -385,8 +227,8 @@ static int check_run(const struct db_run *run, const char **what)
 
 static const char insert_run_sql[] =
 	"INSERT INTO runs(started_at, config_name, config_text, config_hash,"
-	" trace, gssim_version, host_seconds, status, message, seed)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	" trace, gssim_version, host_seconds, status, message, seed, point_key)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char insert_param_sql[] =
 	"INSERT INTO run_params(run_id, key, value) VALUES(?1, ?2, ?3)";
 static const char insert_stat_sql[] =
@@ -414,6 +256,7 @@ static int insert_run_row(sqlite3 *sql, const struct db_run *run,
 	    (rc = bind_text(st, 8, run->status)) ||
 	    (rc = bind_text(st, 9, run->message)) ||
 	    (rc = sqlite3_bind_int64(st, 10, (sqlite3_int64)run->seed)) ||
+	    (rc = bind_text(st, 11, run->point_key)) ||
 	    (rc = step_insert(st)))
 		goto out;
 	*id = sqlite3_last_insert_rowid(sql);
@@ -486,22 +329,88 @@ static int insert_banks(sqlite3 *sql, const struct gs_stats *s, int64_t id)
 	return rc;
 }
 
+/* The id of the complete run of point_key, 0 if there is none. */
+static int find_complete(sqlite3 *sql, const char *point_key, int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(sql, "SELECT id FROM runs WHERE point_key = ?1"
+				    " AND status = 'complete'", -1, &st, NULL);
+
+	*id = 0;
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((rc = bind_text(st, 1, point_key)) == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_begin(struct gs_db *db, struct gs_err *err)
+{
+	if (db->in_batch)
+		return gs_errf(err, "%s: internal error: batch already open", db->path);
+	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return db_sql_fail(db, err, "cannot record runs");
+	db->in_batch = 1;
+	return 0;
+}
+
+int db_commit(struct gs_db *db, struct gs_err *err)
+{
+	if (!db->in_batch)
+		return 0;
+	if (sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL)) {
+		db_sql_fail(db, err, "cannot record runs");
+		db_rollback(db);
+		return -1;
+	}
+	db->in_batch = 0;
+	return 0;
+}
+
+/* Inside a batch each run is a savepoint, so a bad run is undone alone. */
+static int run_txn(struct gs_db *db, const char *what)
+{
+	static const char *const begin[] = { "BEGIN IMMEDIATE", "SAVEPOINT run" };
+	static const char *const commit[] = { "COMMIT", "RELEASE run" };
+	static const char *const undo[] = { "ROLLBACK", "ROLLBACK TO run; RELEASE run" };
+	const char *sql = !strcmp(what, "begin") ? begin[db->in_batch] :
+			  !strcmp(what, "commit") ? commit[db->in_batch] : undo[db->in_batch];
+
+	return sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
+}
+
 int db_record_run(struct gs_db *db, const struct db_run *run, int64_t *run_id,
 		  struct gs_err *err)
 {
 	const char *what, *dup = NULL;
-	int64_t id = 0;
+	int64_t id = 0, have = 0;
 
 	if (check_run(run, &what))
 		return gs_errf(err, "%s: cannot record run: %s", db->path,
 			       what);
-	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL))
-		return sql_fail(db, err, "cannot record run");
+	if (run_txn(db, "begin"))
+		return db_sql_fail(db, err, "cannot record run");
+	if (run->point_key && !strcmp(run->status, "complete")) {
+		if (find_complete(db->sql, run->point_key, &have))
+			goto fail;
+		if (have) {
+			/* the same point is already complete: its result stands */
+			run_txn(db, "undo");
+			if (run_id)
+				*run_id = have;
+			return 1;
+		}
+	}
 	if (insert_run_row(db->sql, run, &id) ||
 	    insert_params(db->sql, run, id, &dup) ||
 	    (run->stats && insert_stats(db->sql, run->stats, id)) ||
 	    (run->stats && insert_banks(db->sql, run->stats, id)) ||
-	    sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL))
+	    run_txn(db, "commit"))
 		goto fail;
 	if (run_id)
 		*run_id = id;
@@ -513,7 +422,34 @@ fail:
 		gs_errf(err, "%s: cannot record run: parameter \"%s\" given "
 			"twice", db->path, dup);
 	else
-		sql_fail(db, err, "cannot record run");
-	rollback(db);
+		db_sql_fail(db, err, "cannot record run");
+	if (db->in_batch) {
+		if (sqlite3_get_autocommit(db->sql))
+			db->in_batch = 0;	/* SQLite rolled the whole batch back */
+		else
+			run_txn(db, "undo");
+	} else {
+		db_rollback(db);
+	}
 	return -1;
+}
+
+int db_complete_keys(struct gs_db *db, int (*fn)(void *ctx, const char *point_key),
+		     void *ctx, struct gs_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->sql, "SELECT point_key FROM runs WHERE status ="
+				    " 'complete' AND point_key IS NOT NULL", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_sql_fail(db, err, "cannot read");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
+			sqlite3_finalize(st);
+			return gs_errf(err, "%s: out of memory", db->path);
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_fail(db, err, "cannot read");
+	return 0;
 }

@@ -12,13 +12,15 @@
 #include "err.h"
 #include "stats.h"
 
-#define GS_DB_SCHEMA_VERSION 1
+#define GS_DB_SCHEMA_VERSION 2
 
 struct gs_db;
 
-/* Open (creating if absent) a results database. A file that is not an
-** SQLite database, or one with another schema version or foreign tables
-** only, is refused with "path: ..." and left untouched. */
+/* Open (creating if absent) a results database for writing. A version-1
+** file is migrated to version 2 in place (one transaction; no row
+** changes). A file that is not an SQLite database, or one with another
+** schema version or foreign tables only, is refused with "path: ..." and
+** left untouched. */
 int db_open(struct gs_db **out, const char *path, struct gs_err *err);
 void db_close(struct gs_db *db);
 
@@ -38,14 +40,30 @@ struct db_run {
 	const char *status;		/* "complete", "failed" or "interrupted" */
 	const char *message;		/* NULL, or why the run failed */
 	uint64_t seed;
+	const char *point_key;		/* point.h key, or NULL (identity unknown) */
 	const struct db_param *params;	/* run_params rows (workload, layer, pattern, ...) */
 	int nparams;
 	const struct gs_stats *stats;	/* NULL when there are none (e.g. failed early) */
 };
 
 /* Record one run (runs row, its params, stats and bank_stats) in a single
-** transaction. On error nothing of the run is kept. */
+** transaction (a savepoint inside db_begin/db_commit). On error (-1)
+** nothing of the run is kept. A complete run whose point_key is already
+** complete in the file is not recorded again: returns 1 with *run_id the
+** run that stands (at most one complete run per point; failed and
+** interrupted runs are always kept and never hide a complete one). */
 int db_record_run(struct gs_db *db, const struct db_run *run, int64_t *run_id,
 		  struct gs_err *err);
+
+/* Group the runs recorded until db_commit() into one transaction (a
+** sweep worker's batch): one commit instead of one per run. If the
+** process dies before db_commit, none of the batch is kept. */
+int db_begin(struct gs_db *db, struct gs_err *err);
+int db_commit(struct gs_db *db, struct gs_err *err);
+
+/* Call fn for the point_key of every complete run (a sweep's resume);
+** fn returns nonzero when out of memory. */
+int db_complete_keys(struct gs_db *db, int (*fn)(void *ctx, const char *point_key),
+		     void *ctx, struct gs_err *err);
 
 #endif

@@ -171,7 +171,7 @@ START_TEST(test_record_and_read_back)
 	ck_assert_int_eq(record_ok(db, &x.run), 1);
 	db_close(db);
 
-	ck_assert_int_eq(raw_int(fx.path, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int(fx.path, "PRAGMA user_version"), 2);
 	sql = raw_open(fx.path);
 	st = raw_query(sql, "SELECT id, started_at, config_name, config_text,"
 		       " config_hash, trace, gssim_version, host_seconds,"
@@ -260,7 +260,7 @@ START_TEST(test_ids_and_reopen)
 	b.run.config_name = "wide";
 	write_text(fx.path, "");	/* an empty file is a new database */
 	db = open_ok(fx.path);
-	ck_assert_int_eq(raw_int(fx.path, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int(fx.path, "PRAGMA user_version"), 2);
 	ck_assert_int_eq(record_ok(db, &a.run), 1);
 	ck_assert_int_eq(record_ok(db, &b.run), 2);
 	db_close(db);
@@ -348,7 +348,7 @@ START_TEST(test_refuse_other_sqlite)
 	make_raw_db(fx.path, "CREATE TABLE runs(id INTEGER PRIMARY KEY);"
 			     "PRAGMA user_version = 99;");
 	snprintf(want, sizeof want, "%s: results database schema version 99,"
-		 " this gssim writes 1", fx.path);
+		 " this gssim reads 1 and writes 2", fx.path);
 	assert_refused_untouched(fx.path, want);
 
 	/* our version number, but not our tables */

@@ -1,0 +1,36 @@
+/*
+** db_int.h: what the results-database files share (db.c: open, record;
+** db_schema.c: create, check and migrate the schema). Not for other modules.
+*/
+#ifndef gs_db_int_h
+#define gs_db_int_h
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Several processes of a local sweep may queue on one file; a run's
+** transaction takes milliseconds, so 30 s is only reached if something is
+** holding the file open in a write transaction (e.g. an interactive shell). */
+#define DB_BUSY_TIMEOUT_MS 30000
+
+struct gs_db {
+	sqlite3 *sql;
+	char *path;
+	int in_batch;	/* db_begin() opened a transaction that db_commit() ends */
+};
+
+/* "PATH: what: reason" from the connection's last error; returns -1. */
+int db_sql_fail(struct gs_db *db, struct gs_err *err, const char *what);
+/* Leave the connection outside any transaction. */
+void db_rollback(struct gs_db *db);
+/* One integer from a statement (PRAGMA user_version, count(*)). */
+int db_query_int(sqlite3 *sql, const char *text, int64_t *out);
+
+/* Inside BEGIN IMMEDIATE: create the schema in an empty file, migrate a
+** version-1 file to the current version, accept the current one, refuse
+** anything else (then nothing is written). */
+int db_schema_check_or_create(struct gs_db *db, struct gs_err *err);
+
+#endif
