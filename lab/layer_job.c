@@ -119,19 +119,16 @@ static double fraction_kept(const float *w, uint64_t n, const struct pruned *pr)
 	return all > 0 ? kept / all : 1.0;
 }
 
-int layer_kernel(const struct layer_job *job, const struct layer *layer,
-		 const struct gs_config *cfg, struct pruned *pr, struct kernel *k,
-		 double *w_frac_kept, struct gs_err *err)
+int layer_prune(const struct layer_job *job, const struct layer *layer,
+		const struct gs_config *cfg, struct pruned *pr, double *w_frac_kept,
+		struct gs_err *err)
 {
-	struct isa isa;
 	struct pattern pat;
 	float *w = NULL;
 	uint32_t rows, cols, *bank = NULL;
 	int rc = -1;
 
 	memset(pr, 0, sizeof *pr);
-	memset(k, 0, sizeof *k);
-	isa_from_config(&isa, cfg);
 	if (w_frac_kept)
 		*w_frac_kept = -1;
 	if (job->gsf) {
@@ -140,11 +137,12 @@ int layer_kernel(const struct layer_job *job, const struct layer *layer,
 		if (layer && (pr->rows != layer->M || pr->cols != layer->K)) {
 			gs_errf(err, "%s: a %u x %u matrix, but %s:%s is %u x %u", job->gsf, pr->rows,
 				pr->cols, layer->net, layer->name, layer->M, layer->K);
-			goto out;
+			pruned_free(pr);
+			return -1;
 		}
-		goto generate;
+		return 0;
 	}
-	if (pattern_parse(job->pattern, isa.lanes, &pat, err))
+	if (pattern_parse(job->pattern, cfg->vector.lanes, &pat, err))
 		return -1;
 	if (layer_weights(job, layer, &w, &rows, &cols, err))
 		return -1;
@@ -159,7 +157,23 @@ int layer_kernel(const struct layer_job *job, const struct layer *layer,
 		goto out;
 	if (w_frac_kept)
 		*w_frac_kept = fraction_kept(w, (uint64_t)rows * cols, pr);
-generate:
+	rc = 0;
+out:
+	if (rc)
+		pruned_free(pr);
+	free(bank);
+	free(w);
+	return rc;
+}
+
+int layer_generate(const struct layer_job *job, const struct layer *layer,
+		   const struct gs_config *cfg, const struct pruned *pr, struct kernel *k,
+		   struct gs_err *err)
+{
+	struct isa isa;
+
+	memset(k, 0, sizeof *k);
+	isa_from_config(&isa, cfg);
 	if (is_conv(layer)) {
 		struct conv_params cp = {
 			.batch = job->batch ? job->batch : 1,
@@ -174,17 +188,25 @@ generate:
 			.dil_w = layer->dilation,
 		};
 
-		rc = gen_conv(k, pr, &isa, &cp, err);
+		return gen_conv(k, pr, &isa, &cp, err);
 	} else {
 		struct spmm_params sp = { .batch = job->batch ? job->batch : 1,
 					  .variant = job->variant };
 
-		rc = gen_spmm(k, pr, &isa, &sp, err);
+		return gen_spmm(k, pr, &isa, &sp, err);
 	}
-out:
-	if (rc)
+}
+
+int layer_kernel(const struct layer_job *job, const struct layer *layer,
+		 const struct gs_config *cfg, struct pruned *pr, struct kernel *k,
+		 double *w_frac_kept, struct gs_err *err)
+{
+	memset(k, 0, sizeof *k);
+	if (layer_prune(job, layer, cfg, pr, w_frac_kept, err))
+		return -1;
+	if (layer_generate(job, layer, cfg, pr, k, err)) {
 		pruned_free(pr);
-	free(bank);
-	free(w);
-	return rc;
+		return -1;
+	}
+	return 0;
 }

@@ -49,4 +49,15 @@ int layer_kernel(const struct layer_job *job, const struct layer *layer,
 		 const struct gs_config *cfg, struct pruned *pr, struct kernel *k,
 		 double *w_frac_kept, struct gs_err *err);
 
+/* The two halves of layer_kernel: pruning (depends on the machine only
+** through the pattern's lanes and bank classes, so a sweep over other keys
+** prunes once) and generating the kernel of a pruned layer for a machine
+** (pr must outlive k). */
+int layer_prune(const struct layer_job *job, const struct layer *layer,
+		const struct gs_config *cfg, struct pruned *pr, double *w_frac_kept,
+		struct gs_err *err);
+int layer_generate(const struct layer_job *job, const struct layer *layer,
+		   const struct gs_config *cfg, const struct pruned *pr, struct kernel *k,
+		   struct gs_err *err);
+
 #endif

@@ -135,75 +135,108 @@ static void print_summary(const struct gs_config *cfg, const char *hash,
 		       db_path, status);
 }
 
-int run_and_record(const struct gs_config *cfg, struct gs_source *src,
-		   const struct run_request *rq)
+int record_simulation(struct gs_db *db, const struct gs_config *cfg, struct gs_source *src,
+		      const struct run_request *rq, const volatile sig_atomic_t *stop,
+		      struct run_outcome *out)
 {
-	struct gs_db *db = NULL;
 	struct machine *m = NULL;
-	volatile sig_atomic_t *stop;
-	struct gs_err err, run_err;
+	struct gs_err err;
 	struct db_run run = { 0 };
-	char started[32], hash[17];
+	char started[32];
 	char *config_text = NULL;
-	const char *status;
-	int64_t run_id = 0;
-	int r, r_db, rc = EXIT_INPUT;
+	int r, r_db;
 
-	if (db_open(&db, rq->db_path, &err))
-		return report(&err, EXIT_INPUT);
+	memset(out, 0, sizeof *out);
+	out->rc = EXIT_INTERNAL;
 	m = machine_new(cfg, &err);
 	config_text = cfg_dump(cfg);
 	if (m && !config_text)
 		gs_errf(&err, "out of memory");
 	if (!m || !config_text) {
-		rc = report(&err, EXIT_INTERNAL);
+		snprintf(out->message, sizeof out->message, "%s", err.msg);
 		goto out;
 	}
-	cfg_hash(cfg, hash);
+	cfg_hash(cfg, out->config_hash);
 	utc_now(started);
-	install_stop_handlers(&stop);
-	run_err.msg[0] = '\0';
-	r = machine_run(m, src, stop, &run_err);
-	status = r == 0 ? "complete" : r == 1 ? "interrupted" : "failed";
+	err.msg[0] = '\0';
+	r = machine_run(m, src, stop, &err);
+	snprintf(out->message, sizeof out->message, "%s", err.msg);
+	out->status = r == 0 ? "complete" : r == 1 ? "interrupted" : "failed";
 
 	run.started_at = started;
-	run.config_name = cfg->name;
+	run.config_name = rq->config_name ? rq->config_name : cfg->name;
 	run.config_text = config_text;
-	run.config_hash = hash;
+	run.config_hash = out->config_hash;
 	run.trace = src->name ? src->name(src->ctx) : "?";
 	run.version = GSSIM_VERSION;
 	run.host_seconds = machine_stats(m)->v[ST_HOST_SECONDS];
-	run.status = status;
-	run.message = r < 0 ? run_err.msg : NULL;
+	run.status = out->status;
+	run.message = r < 0 ? out->message : NULL;
 	run.seed = rq->seed;
 	run.point_key = rq->point_key;
 	run.params = rq->params;
 	run.nparams = rq->nparams;
 	run.stats = r < 0 ? NULL : machine_stats(m);
-	r_db = db_record_run(db, &run, &run_id, &err);
+	snprintf(out->source, sizeof out->source, "%s", run.trace);
+	r_db = db_record_run(db, &run, &out->run_id, &err);
 	if (r_db < 0) {
-		rc = report(&err, EXIT_INPUT);
+		out->recorded = 0;
+		out->rc = EXIT_INPUT;
+		snprintf(out->message, sizeof out->message, "%s", err.msg);
 		goto out;
 	}
-	if (r_db == 1)
-		status = "the same point, already complete there: not recorded again";
+	out->recorded = 1;
+	out->already = r_db == 1;
 	if (r < 0) {
-		fprintf(stderr, "%s\n", run_err.msg);
 		/* A trace error is bad input; a broken invariant is our bug. */
-		rc = strstr(run_err.msg, "internal invariant") ? EXIT_INTERNAL : EXIT_INPUT;
-		fprintf(stderr, "gssim run: recorded as failed run %" PRId64 " in %s\n",
-			run_id, rq->db_path);
+		out->rc = strstr(out->message, "internal invariant") ? EXIT_INTERNAL : EXIT_INPUT;
 		goto out;
 	}
+	memcpy(&out->stats, machine_stats(m), sizeof out->stats);
+	out->stats.bank_reads = out->stats.bank_writes = NULL;	/* owned by the machine */
+	out->have_stats = 1;
 	if (rq->out_v)
 		memcpy(rq->out_v, machine_stats(m)->v, sizeof machine_stats(m)->v);
-	if (!rq->quiet)
-		print_summary(cfg, hash, run.trace, machine_stats(m), status, run_id,
-			      rq->db_path);
-	rc = r == 1 ? EXIT_INTERRUPTED : EXIT_OK;
+	out->rc = r == 1 ? EXIT_INTERRUPTED : EXIT_OK;
 out:
 	free(config_text);
 	machine_free(m);
+	return out->rc;
+}
+
+int run_and_record(const struct gs_config *cfg, struct gs_source *src,
+		   const struct run_request *rq)
+{
+	struct gs_db *db = NULL;
+	volatile sig_atomic_t *stop;
+	struct run_outcome *o;
+	struct gs_err err;
+	int rc;
+
+	o = malloc(sizeof *o);
+	if (!o) {
+		fprintf(stderr, "gssim run: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	if (db_open(&db, rq->db_path, &err)) {
+		free(o);
+		return report(&err, EXIT_INPUT);
+	}
+	install_stop_handlers(&stop);
+	rc = record_simulation(db, cfg, src, rq, stop, o);
+	if (!o->recorded) {
+		fprintf(stderr, "%s\n", o->message);
+	} else if (o->have_stats) {
+		if (!rq->quiet)
+			print_summary(cfg, o->config_hash, o->source, &o->stats,
+				      o->already ? "the same point, already complete there: "
+				      "not recorded again" : o->status, o->run_id, rq->db_path);
+	} else {
+		fprintf(stderr, "%s\n", o->message);
+		fprintf(stderr, "gssim run: recorded as failed run %" PRId64 " in %s\n",
+			o->run_id, rq->db_path);
+	}
+	free(o);
 	db_close(db);
 	return rc;
 }
