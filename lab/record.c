@@ -204,6 +204,39 @@ out:
 	return out->rc;
 }
 
+int record_failure(struct gs_db *db, const struct gs_config *cfg, const struct run_request *rq,
+		   const char *source, struct run_outcome *out)
+{
+	struct db_run run = { 0 };
+	struct gs_err err;
+	char started[32];
+	char *config_text = cfg_dump(cfg);
+
+	if (!config_text)
+		return out->rc;
+	cfg_hash(cfg, out->config_hash);
+	utc_now(started);
+	run.started_at = started;
+	run.config_name = rq->config_name ? rq->config_name : cfg->name;
+	run.config_text = config_text;
+	run.config_hash = out->config_hash;
+	run.trace = source;
+	run.version = GSSIM_VERSION;
+	run.host_seconds = 0;
+	run.status = "failed";
+	run.message = out->message;
+	run.seed = rq->seed;
+	run.point_key = rq->point_key;
+	run.params = rq->params;
+	run.nparams = rq->nparams;
+	if (db_record_run(db, &run, &out->run_id, &err) == 0) {
+		out->recorded = 1;
+		out->status = "failed";
+	}
+	free(config_text);
+	return out->rc;
+}
+
 int run_and_record(const struct gs_config *cfg, struct gs_source *src,
 		   const struct run_request *rq)
 {

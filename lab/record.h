@@ -54,6 +54,11 @@ int record_simulation(struct gs_db *db, const struct gs_config *cfg, struct gs_s
 		      const struct run_request *rq, const volatile sig_atomic_t *stop,
 		      struct run_outcome *out);
 
+/* Record a run that failed before it could be simulated (out->message
+** says why): status failed, no statistics. Returns out->rc. */
+int record_failure(struct gs_db *db, const struct gs_config *cfg, const struct run_request *rq,
+		   const char *source, struct run_outcome *out);
+
 /* Open the database, simulate, record, print the summary. Returns an exit
 ** status (cli.h). The source is not closed. */
 int run_and_record(const struct gs_config *cfg, struct gs_source *src,

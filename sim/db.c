@@ -134,12 +134,76 @@ int db_open(struct gs_db **out, const char *path, struct gs_err *err)
 	}
 	if (db_schema_check_or_create(db, err))
 		goto fail;
+	db->version = GS_DB_SCHEMA_VERSION;
 	*out = db;
 	return 0;
 
 fail:
 	db_close(db);
 	return -1;
+}
+
+int db_open_readonly(struct gs_db **out, const char *path, struct gs_err *err)
+{
+	struct gs_db *db;
+	int rc;
+
+	*out = NULL;
+	if (!path || !*path)
+		return gs_errf(err, "results database: empty path");
+	if (access(path, F_OK))
+		return gs_errf(err, "%s: cannot open: %s", path, strerror(errno));
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return gs_errf(err, "%s: cannot open: out of memory", path);
+	}
+	/* no URI parsing, and never a journal or a new file */
+	rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		gs_errf(err, "%s: cannot open: %s", path,
+			db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
+	if (db_schema_check_readonly(db, &db->version, err))
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	db_close(db);
+	return -1;
+}
+
+int db_version(const struct gs_db *db)
+{
+	return (int)db->version;
+}
+
+int db_point_states(struct gs_db *db, int (*fn)(void *ctx, const char *point_key,
+						 const char *status),
+		    void *ctx, struct gs_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (db->version == 1)
+		return 0;	/* no run of a version-1 file has a point key */
+	rc = sqlite3_prepare_v2(db->sql, "SELECT point_key, status FROM runs"
+				" WHERE point_key IS NOT NULL", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_sql_fail(db, err, "cannot read");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0),
+		       (const char *)sqlite3_column_text(st, 1))) {
+			sqlite3_finalize(st);
+			return gs_errf(err, "%s: out of memory", db->path);
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_fail(db, err, "cannot read");
+	return 0;
 }
 
 void db_close(struct gs_db *db)
@@ -432,24 +496,4 @@ fail:
 		db_rollback(db);
 	}
 	return -1;
-}
-
-int db_complete_keys(struct gs_db *db, int (*fn)(void *ctx, const char *point_key),
-		     void *ctx, struct gs_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->sql, "SELECT point_key FROM runs WHERE status ="
-				    " 'complete' AND point_key IS NOT NULL", -1, &st, NULL);
-
-	if (rc != SQLITE_OK)
-		return db_sql_fail(db, err, "cannot read");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
-			sqlite3_finalize(st);
-			return gs_errf(err, "%s: out of memory", db->path);
-		}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_fail(db, err, "cannot read");
-	return 0;
 }

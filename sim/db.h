@@ -61,9 +61,16 @@ int db_record_run(struct gs_db *db, const struct db_run *run, int64_t *run_id,
 int db_begin(struct gs_db *db, struct gs_err *err);
 int db_commit(struct gs_db *db, struct gs_err *err);
 
-/* Call fn for the point_key of every complete run (a sweep's resume);
-** fn returns nonzero when out of memory. */
-int db_complete_keys(struct gs_db *db, int (*fn)(void *ctx, const char *point_key),
-		     void *ctx, struct gs_err *err);
+/* Open an existing results database (version 1 or 2) for reading only:
+** nothing is created, migrated or written, and no journal appears. */
+int db_open_readonly(struct gs_db **out, const char *path, struct gs_err *err);
+/* The file's schema version (1 or 2). */
+int db_version(const struct gs_db *db);
+
+/* Call fn(ctx, point_key, status) for every run that has a point key (a
+** sweep's resume and status); fn returns nonzero when out of memory. */
+int db_point_states(struct gs_db *db, int (*fn)(void *ctx, const char *point_key,
+						 const char *status),
+		    void *ctx, struct gs_err *err);
 
 #endif

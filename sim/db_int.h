@@ -18,6 +18,7 @@
 struct gs_db {
 	sqlite3 *sql;
 	char *path;
+	int64_t version;	/* schema version of the file */
 	int in_batch;	/* db_begin() opened a transaction that db_commit() ends */
 };
 
@@ -32,5 +33,8 @@ int db_query_int(sqlite3 *sql, const char *text, int64_t *out);
 ** version-1 file to the current version, accept the current one, refuse
 ** anything else (then nothing is written). */
 int db_schema_check_or_create(struct gs_db *db, struct gs_err *err);
+
+/* Without writing: accept versions 1 and 2 (tables probed), set *version. */
+int db_schema_check_readonly(struct gs_db *db, int64_t *version, struct gs_err *err);
 
 #endif

@@ -193,3 +193,21 @@ fail_sql:
 	db_rollback(db);
 	return -1;
 }
+
+int db_schema_check_readonly(struct gs_db *db, int64_t *version, struct gs_err *err)
+{
+	char other[256];
+
+	if (db_query_int(db->sql, "PRAGMA user_version", version) ||
+	    first_user_object(db->sql, other, sizeof other))
+		return db_sql_fail(db, err, "cannot open");
+	if (*version == 0)
+		return gs_errf(err, "%s: %s; not a gssim results database", db->path,
+			       other[0] ? "an SQLite database with other content" :
+			       "an empty database");
+	if (*version != 1 && *version != GS_DB_SCHEMA_VERSION)
+		return gs_errf(err, "%s: results database schema version %" PRId64
+			       ", this gssim reads 1 and %d", db->path, *version,
+			       GS_DB_SCHEMA_VERSION);
+	return probe_tables(db, *version, err);
+}

@@ -194,10 +194,11 @@ START_TEST(test_schema_enforces_unique_complete_point)
 }
 END_TEST
 
-static int collect(void *ctx, const char *key)
+static int collect(void *ctx, const char *key, const char *status)
 {
 	char *buf = ctx;
 
+	ck_assert_str_eq(status, "complete");
 	strcat(buf, key);
 	strcat(buf, ",");
 	return 0;
@@ -223,7 +224,7 @@ START_TEST(test_batch_and_complete_keys)
 	r.point_key = "k3";
 	record(db, &r, NULL);
 	ck_assert_int_eq(db_commit(db, &err), 0);
-	ck_assert_int_eq(db_complete_keys(db, collect, keys, &err), 0);
+	ck_assert_int_eq(db_point_states(db, collect, keys, &err), 0);
 	db_close(db);
 	/* the bad run alone was undone */
 	ck_assert_str_eq(keys, "k1,k3,");
