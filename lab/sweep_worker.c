@@ -237,3 +237,30 @@ int sweep_worker_run(struct sweep_worker *w, size_t index, const volatile sig_at
 	run_request_free(&rq);
 	return out->rc;
 }
+
+int sweep_worker_record_failure(struct sweep_worker *w, size_t index, const char *message)
+{
+	struct sweep_point *p = &w->point;
+	struct run_request rq = { 0 };
+	struct run_outcome *out = calloc(1, sizeof *out);
+	struct gs_err err;
+	int rc = -1;
+
+	if (!out)
+		return -1;
+	if (sweep_point(w->spec, index, p, &err) == 0) {
+		rq.seed = p->src.seed;
+		rq.point_key = p->key_hex;
+		rq.config_name = p->config_name;
+		out->rc = EXIT_INTERNAL;
+		snprintf(out->message, sizeof out->message, "%s", message);
+		if (point_params(&rq, p, w->spec) == 0) {
+			record_failure(w->db, &p->cfg, &rq, p->src.trace ? p->src.trace :
+				       p->src.layer, out);
+			rc = out->recorded ? 0 : -1;
+		}
+	}
+	run_request_free(&rq);
+	free(out);
+	return rc;
+}

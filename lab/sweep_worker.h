@@ -24,6 +24,10 @@ void sweep_worker_free(struct sweep_worker *w);
 int sweep_worker_run(struct sweep_worker *w, size_t index, const volatile sig_atomic_t *stop,
 		     struct run_outcome *out);
 
+/* Record point `index` as failed with message (e.g. its worker process
+** died), with the parameters a run of it would carry. 0 or -1. */
+int sweep_worker_record_failure(struct sweep_worker *w, size_t index, const char *message);
+
 /* The resolved point of the last sweep_worker_run (for messages). */
 const struct sweep_point *sweep_worker_point(const struct sweep_worker *w);
 
