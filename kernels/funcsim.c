@@ -11,75 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fp16.h"
 #include "funcsim.h"
 
 /* ---- element formats ---- */
-
-static double round_half_even(double q)
-{
-	double fl = floor(q), d = q - fl;
-
-	if (d > 0.5 || (d == 0.5 && fmod(fl, 2.0) != 0.0))
-		fl += 1.0;
-	return fl;
-}
-
-uint16_t fp16_from_double(double d)
-{
-	uint16_t sign = signbit(d) ? 0x8000u : 0;
-	double a = fabs(d), m;
-	int e;
-
-	if (isnan(d))
-		return (uint16_t)(sign | 0x7e00u);
-	/* 65520 is halfway between 65504 (max, odd significand) and 2^16. */
-	if (a >= 65520.0)
-		return (uint16_t)(sign | 0x7c00u);
-	if (a < ldexp(1.0, -14))	/* subnormal: units of 2^-24 */
-		return (uint16_t)(sign | (uint16_t)round_half_even(ldexp(a, 24)));
-	frexp(a, &e);			/* a = f * 2^e, f in [0.5, 1) */
-	e -= 1;				/* a = 1.x * 2^e, e in [-14, 15] */
-	m = round_half_even(ldexp(a, 10 - e));	/* in [1024, 2048] */
-	if (m >= 2048.0) {
-		m = 1024.0;
-		e++;
-	}
-	if (e > 15)
-		return (uint16_t)(sign | 0x7c00u);
-	return (uint16_t)(sign | (uint16_t)((e + 15) << 10) | (uint16_t)(m - 1024.0));
-}
-
-uint16_t fp16_from_float(float f)
-{
-	uint32_t bits;
-
-	memcpy(&bits, &f, sizeof(bits));
-	if (isnan(f)) {
-		/* keep the payload's top bits (a NaN needs a non-zero one) */
-		uint16_t m = (uint16_t)((bits >> 13) & 0x3ffu);
-
-		return (uint16_t)(((bits >> 16) & 0x8000u) | 0x7c00u | (m ? m : 0x200u));
-	}
-	return fp16_from_double((double)f);
-}
-
-float fp16_to_float(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h & 0x8000u) << 16, ex = (h >> 10) & 0x1fu, man = h & 0x3ffu;
-	uint32_t bits;
-	float f;
-
-	if (ex == 0x1f) {
-		bits = sign | 0x7f800000u | (man << 13);
-		memcpy(&f, &bits, sizeof(f));
-		return f;
-	}
-	if (ex == 0)
-		f = (float)ldexp((double)man, -24);
-	else
-		f = (float)ldexp((double)(man | 0x400u), (int)ex - 25);
-	return sign ? -f : f;
-}
 
 double elem_round(int eb, double v)
 {

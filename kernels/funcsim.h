@@ -33,15 +33,9 @@ void funcsim_spm_load(const struct funcsim *fs, uint64_t addr, float *v, uint64_
 ** mem_read callback gives them). */
 void funcsim_mem_load(const struct funcsim *fs, uint64_t maddr, float *v, uint64_t n);
 
-/* fp16 conversions used by funcsim and by the generators' memory images. */
-uint16_t fp16_from_float(float f);
-float fp16_to_float(uint16_t h);
-/* Double to fp16 with a single rounding (nearest even), as funcsim rounds. */
-uint16_t fp16_from_double(double d);
-
 /* Element format codec for element_bytes eb = 2, 4 or 8, little-endian:
 ** elem_round rounds v to the format, elem_encode stores it rounded,
-** elem_decode reads one element. */
+** elem_decode reads one element. fp16 through fp16.h. */
 double elem_round(int eb, double v);
 void elem_encode(int eb, double v, void *out);
 double elem_decode(int eb, const void *in);

@@ -296,8 +296,8 @@ int gen_index_loads(const struct isa *isa, int ib)
 	return ib > isa->element_bytes ? (ib + isa->element_bytes - 1) / isa->element_bytes : 1;
 }
 
-int spm_place(const struct isa *isa, uint64_t *cursor, uint64_t bytes, const char *what,
-	      uint64_t *addr, struct gs_err *err)
+int gen_spm_place(const struct isa *isa, uint64_t *cursor, uint64_t bytes, const char *what,
+		  uint64_t *addr, struct gs_err *err)
 {
 	uint64_t a = gen_align_up(*cursor, GEN_ALIGN);
 

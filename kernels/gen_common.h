@@ -229,8 +229,8 @@ static inline int reg_take(struct reg_pool *p, int n)
 
 /* Place a region of bytes at *cursor (aligned to GEN_ALIGN), advance the
 ** cursor; -1 with a message naming what when it passes isa->spm_bytes. */
-int spm_place(const struct isa *isa, uint64_t *cursor, uint64_t bytes, const char *what,
-	      uint64_t *addr, struct gs_err *err);
+int gen_spm_place(const struct isa *isa, uint64_t *cursor, uint64_t bytes, const char *what,
+		  uint64_t *addr, struct gs_err *err);
 
 /* Check the weight streams' footprint fits below GEN_X_MEM. */
 int gen_check_weights(uint64_t end, struct gs_err *err);

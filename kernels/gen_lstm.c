@@ -93,11 +93,11 @@ static int place_state(struct lstm_gen *s, const struct isa *isa, uint32_t K,
 	uint64_t hb = (uint64_t)s->H * s->batch * eb;
 
 	/* each region padded by one vector: tail vloads read past it */
-	if (spm_place(isa, &cur, (uint64_t)K * s->batch * eb + vec, "x (K x batch)", &L->x_spm, err) < 0 ||
-	    spm_place(isa, &cur, hb + vec, "h (H x batch)", &L->h_spm, err) < 0 ||
-	    spm_place(isa, &cur, hb + vec, "c (H x batch)", &L->c_spm, err) < 0 ||
-	    spm_place(isa, &cur, gen_align_up(4 * hb, vec) + vec, "gates (4H x batch)",
-		      &L->gates_spm, err) < 0)
+	if (gen_spm_place(isa, &cur, (uint64_t)K * s->batch * eb + vec, "x (K x batch)", &L->x_spm, err) < 0 ||
+	    gen_spm_place(isa, &cur, hb + vec, "h (H x batch)", &L->h_spm, err) < 0 ||
+	    gen_spm_place(isa, &cur, hb + vec, "c (H x batch)", &L->c_spm, err) < 0 ||
+	    gen_spm_place(isa, &cur, gen_align_up(4 * hb, vec) + vec, "gates (4H x batch)",
+			  &L->gates_spm, err) < 0)
 		return -1;
 	L->y_in_spm = 1;
 	L->y_spm = L->h_spm;

@@ -551,10 +551,10 @@ int gen_spmm(struct kernel *k, const struct pruned *w, const struct isa *isa,
 	y_spm = e->out != OUT_MEM;
 	/* x padded by one vector: contiguous loads of a row's tail read past it */
 	if (gen_check_weights(GEN_WEIGHTS_MEM + e->op[0].ws.bytes, err) < 0 ||
-	    spm_place(isa, &cur, (uint64_t)w->cols * p->batch * eb + vec, "x (cols x batch)",
-		      &L->x_spm, err) < 0 ||
-	    (y_spm && spm_place(isa, &cur, gen_align_up((uint64_t)w->rows * p->batch * eb, vec),
-				"y (rows x batch)", &L->y_spm, err) < 0))
+	    gen_spm_place(isa, &cur, (uint64_t)w->cols * p->batch * eb + vec, "x (cols x batch)",
+			  &L->x_spm, err) < 0 ||
+	    (y_spm && gen_spm_place(isa, &cur, gen_align_up((uint64_t)w->rows * p->batch * eb, vec),
+				    "y (rows x batch)", &L->y_spm, err) < 0))
 		goto fail;
 	e->op[0].x_spm = L->x_spm;
 	e->op[0].x_stride = (uint64_t)w->cols * eb;

@@ -1,6 +1,6 @@
 /*
 ** gsf.c: the .gsf compact sparse format (see gsf.h; layout byte by byte in
-** docs/gs-format.md). Writing validates the pruned matrix first, so a file
+** docs/gs-format.md; fp16 values through fp16.h). Writing validates the pruned matrix first, so a file
 ** is only ever written whole. Reading takes the file into memory (its real
 ** size bounds every allocation), checks the header, the section sizes
 ** against the file size, the CRC-32, then every element while decoding.
@@ -9,64 +9,6 @@
 #include <string.h>
 
 #include "gsf_int.h"
-
-/* ---- fp16 (IEEE binary16), round to nearest even ---- */
-
-uint16_t gsf_f32_to_f16(float f)
-{
-	uint32_t x, ax, sign, e, m, q, rem, half, rs;
-
-	memcpy(&x, &f, sizeof(x));
-	sign = (x >> 16) & 0x8000u;
-	ax = x & 0x7fffffffu;
-	if (ax >= 0x7f800000u)			/* inf, nan (quiet) */
-		return (uint16_t)(sign | 0x7c00u | (ax > 0x7f800000u ? 0x200u : 0));
-	if (ax >= 0x477ff000u)			/* >= 65520: rounds past 65504 */
-		return (uint16_t)(sign | 0x7c00u);
-	if (ax < 0x38800000u) {			/* below 2^-14: subnormal or 0 */
-		if (ax < 0x33000000u)		/* below 2^-25: rounds to 0 */
-			return (uint16_t)sign;
-		e = ax >> 23;
-		m = (ax & 0x7fffffu) | 0x800000u;
-		rs = 126 - e;			/* to units of 2^-24: 14..24 */
-		q = m >> rs;
-		rem = m & ((1u << rs) - 1);
-		half = 1u << (rs - 1);
-		if (rem > half || (rem == half && (q & 1)))
-			q++;			/* may carry into the smallest normal: right */
-		return (uint16_t)(sign | q);
-	}
-	e = (ax >> 23) - 127 + 15;
-	m = ax & 0x7fffffu;
-	q = (e << 10) | (m >> 13);
-	rem = m & 0x1fffu;
-	if (rem > 0x1000u || (rem == 0x1000u && (q & 1)))
-		q++;				/* carry into the exponent is right too */
-	return (uint16_t)(sign | q);
-}
-
-float gsf_f16_to_f32(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu, x;
-	float f;
-
-	if (e == 0 && m == 0) {
-		x = sign;
-	} else if (e == 0) {			/* subnormal: normalise */
-		e = 113;
-		while (!(m & 0x400u)) {
-			m <<= 1;
-			e--;
-		}
-		x = sign | (e << 23) | ((m & 0x3ffu) << 13);
-	} else if (e == 31) {
-		x = sign | 0x7f800000u | (m << 13);
-	} else {
-		x = sign | ((e + 112) << 23) | (m << 13);
-	}
-	memcpy(&f, &x, sizeof(f));
-	return f;
-}
 
 /* ---- CRC-32 (IEEE 802.3, reflected 0xEDB88320, as zlib / PNG) ---- */
 

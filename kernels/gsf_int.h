@@ -1,5 +1,5 @@
 /*
-** gsf_int.h: what gsf.c (fp16, CRC-32, layout, inspect), gsf_write.c and
+** gsf_int.h: what gsf.c (CRC-32, layout, inspect), gsf_write.c and
 ** gsf_read.c share; not a public interface. Layout: docs/gs-format.md.
 */
 #ifndef gs_gsf_int_h
@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fp16.h"
 #include "gs_check.h"
 #include "gsf.h"
 
@@ -46,9 +47,6 @@ uint64_t gsf_outer_of(const struct pattern *pat, uint32_t rows);
 void gsf_units(const struct gsf_layout *L, const struct pattern *pat, uint64_t *u1,
 	       uint64_t *u2);
 void gsf_layout_finish(struct gsf_layout *L);
-
-uint16_t gsf_f32_to_f16(float f);
-float gsf_f16_to_f32(uint16_t h);
 
 struct gsf_crc {
 	uint32_t tab[256];

@@ -60,7 +60,7 @@ static int get_val(const struct rin *r, uint64_t off, int vb, float *v)
 		x = (uint32_t)le(r, off, 2);
 		if ((x & 0x7c00u) == 0x7c00u)
 			return at(r, off, "value is not finite (fp16 bits 0x%04x)", x);
-		*v = gsf_f16_to_f32((uint16_t)x);
+		*v = fp16_to_float((uint16_t)x);
 		return 0;
 	}
 	x = (uint32_t)le(r, off, 4);

@@ -64,7 +64,7 @@ static void w_val(struct wout *w, float v, int vb)
 	uint32_t x;
 
 	if (vb == 2) {
-		w_le(w, gsf_f32_to_f16(v), 2);
+		w_le(w, fp16_from_float(v), 2);
 	} else {
 		memcpy(&x, &v, sizeof(x));
 		w_le(w, x, 4);
@@ -95,7 +95,7 @@ static int value_ok(float v, int vb)
 {
 	if (!isfinite(v))
 		return 0;
-	return vb == 4 || (gsf_f32_to_f16(v) & 0x7c00u) != 0x7c00u;
+	return vb == 4 || (fp16_from_float(v) & 0x7c00u) != 0x7c00u;
 }
 
 /* Shape, csr and the recorded facts, for every pattern. */

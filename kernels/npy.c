@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fp16.h"
 #include "npy.h"
 
 #define NPY_MAGIC "\x93NUMPY"
@@ -54,31 +55,6 @@ void tensor_free(struct tensor *t)
 {
 	free(t->data);
 	memset(t, 0, sizeof(*t));
-}
-
-static float half_bits_to_float(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
-	uint32_t exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, bits;
-	float f;
-
-	if (exp == 0 && man == 0) {
-		bits = sign;
-	} else if (exp == 0) {
-		/* Subnormal: shift the mantissa up to an implicit leading 1. */
-		exp = 113;
-		while (!(man & 0x400u)) {
-			man <<= 1;
-			exp--;
-		}
-		bits = sign | exp << 23 | (man & 0x3ffu) << 13;
-	} else if (exp == 31) {
-		bits = sign | 0x7f800000u | man << 13;
-	} else {
-		bits = sign | (exp + 112) << 23 | man << 13;
-	}
-	memcpy(&f, &bits, sizeof(f));
-	return f;
 }
 
 static int cur_err(struct cursor *c, const char *what)
@@ -402,7 +378,7 @@ static void convert_in_place(float *data, const struct npy_hdr *h)
 		const unsigned char *q = p + 2 * i;
 		uint16_t u = h->big_endian ? (uint16_t)(q[0] << 8 | q[1]) :
 					     (uint16_t)(q[1] << 8 | q[0]);
-		float f = half_bits_to_float(u);
+		float f = fp16_to_float(u);
 
 		memcpy(p + 4 * i, &f, 4);
 	}

@@ -15,10 +15,8 @@ int gse_init(struct gse *g, const struct gs_config *cfg)
 	g->overlap = cfg->gse.overlap;
 	g->latency = cfg->scratchpad.latency;
 	g->queue_depth = cfg->gse.queue_depth;
-	g->slot_free = calloc((size_t)g->queue_depth, sizeof *g->slot_free);
-	g->slot_tl = calloc((size_t)g->queue_depth, sizeof *g->slot_tl);
 	g->range_count = calloc((size_t)cfg->scratchpad.banks, sizeof *g->range_count);
-	if (!g->slot_free || !g->slot_tl || !g->range_count) {
+	if (slot_ring_init(&g->queue, g->queue_depth) || !g->range_count) {
 		gse_free(g);
 		return -1;
 	}
@@ -28,22 +26,19 @@ int gse_init(struct gse *g, const struct gs_config *cfg)
 void gse_free(struct gse *g)
 {
 	spm_free(&g->spm);
-	free(g->slot_free);
-	free(g->slot_tl);
+	slot_ring_free(&g->queue);
 	free(g->range_count);
 	g->range_count = NULL;
-	g->slot_free = NULL;
-	g->slot_tl = NULL;
 }
 
 uint64_t gse_slot_free_at(const struct gse *g)
 {
-	return g->slot_free[g->slot_head];
+	return slot_ring_free_at(&g->queue);
 }
 
 const struct timeline *gse_slot_timeline(const struct gse *g)
 {
-	return &g->slot_tl[g->slot_head];
+	return slot_ring_timeline(&g->queue);
 }
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -88,7 +83,7 @@ struct spm_timing gse_issue(struct gse *g, uint64_t t, enum spm_kind kind,
 {
 	struct spm_timing st;
 	uint64_t earliest = t;
-	struct timeline *slot_tl = &g->slot_tl[g->slot_head];
+	struct timeline *slot_tl;
 
 	st.cost = spm_access_cost(&g->spm, kind, addr, n);
 	if (!g->overlap)
@@ -104,17 +99,16 @@ struct spm_timing gse_issue(struct gse *g, uint64_t t, enum spm_kind kind,
 
 	/* The request holds the oldest free slot until its last pass ends;
 	** a stall on a full queue is throughput, not latency. */
-	g->slot_free[g->slot_head] = st.end;
+	slot_tl = slot_ring_take(&g->queue, st.end);
 	slot_tl->n = 0;
 	tl_push(slot_tl, ST_CPI_GSE_QUEUE, st.start + (uint64_t)g->cycles_per_pass);
 	tl_push(slot_tl, ST_CPI_BANK_CONFLICT, st.end);
 	if (!slot_tl->n)
 		tl_single(slot_tl, ST_CPI_GSE_QUEUE, st.end);
-	g->slot_head = (g->slot_head + 1) % g->queue_depth;
 	return st;
 }
 
-struct spm_timing spm_port_access(struct gse *g, uint64_t t, enum spm_kind kind,
+struct spm_timing gse_port_access(struct gse *g, uint64_t t, enum spm_kind kind,
 				  const uint64_t *addr, int n, struct timeline *tl)
 {
 	struct spm_timing st;
@@ -125,7 +119,7 @@ struct spm_timing spm_port_access(struct gse *g, uint64_t t, enum spm_kind kind,
 	return st;
 }
 
-struct spm_timing spm_range_access(struct gse *g, uint64_t t, enum spm_kind kind,
+struct spm_timing gse_range_access(struct gse *g, uint64_t t, enum spm_kind kind,
 				   uint64_t addr, uint64_t bytes)
 {
 	struct spm *s = &g->spm;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "slot_ring.h"
 #include "spm.h"
 #include "timeline.h"
 
@@ -30,12 +31,10 @@ struct gse {
 	int cycles_per_pass, overlap, latency, queue_depth;
 	uint64_t bank_free;		/* bank array free from this cycle */
 	uint64_t last_gse_ready;	/* ready time of the previous gather/scatter */
-	uint64_t *slot_free;		/* ring: when each queue slot frees */
-	struct timeline *slot_tl;	/* ring: why (for stalls on a full queue) */
-	int slot_head;			/* oldest slot */
+	struct slot_ring queue;		/* gse.queue_depth slots, held until the last pass */
 	uint64_t busy_cycles;		/* cycles the bank array served passes */
 	uint64_t last_end;		/* latest end of any request */
-	uint64_t *range_count;		/* [banks] scratch for spm_range_access */
+	uint64_t *range_count;		/* [banks] scratch for gse_range_access */
 };
 
 int gse_init(struct gse *g, const struct gs_config *cfg);	/* 0 or -1 (memory) */
@@ -53,11 +52,11 @@ struct spm_timing gse_issue(struct gse *g, uint64_t t, enum spm_kind kind,
 			    const uint64_t *addr, int n, struct timeline *tl);
 
 /* A contiguous access (vload / vstore / bcast) made at t: bank array only. */
-struct spm_timing spm_port_access(struct gse *g, uint64_t t, enum spm_kind kind,
+struct spm_timing gse_port_access(struct gse *g, uint64_t t, enum spm_kind kind,
 				  const uint64_t *addr, int n, struct timeline *tl);
 
 /* A DMA chunk touching bytes [addr, addr + bytes) of the scratchpad at t. */
-struct spm_timing spm_range_access(struct gse *g, uint64_t t, enum spm_kind kind,
+struct spm_timing gse_range_access(struct gse *g, uint64_t t, enum spm_kind kind,
 				   uint64_t addr, uint64_t bytes);
 
 #endif

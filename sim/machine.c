@@ -301,7 +301,7 @@ static int issue(struct machine *m, const struct gs_insn *in, uint64_t t)
 	case OP_VLOAD:
 	case OP_VSTORE:
 		n = contiguous_addresses(m, in->addr);
-		st = spm_port_access(&m->gse, t, in->op == OP_VLOAD ? SPM_READ : SPM_WRITE,
+		st = gse_port_access(&m->gse, t, in->op == OP_VLOAD ? SPM_READ : SPM_WRITE,
 				     m->addr, n, &tl);
 		v[ST_CONTIG_COUNT] += 1;
 		v[ST_CONTIG_PASSES] += st.cost.passes;
@@ -312,7 +312,7 @@ static int issue(struct machine *m, const struct gs_insn *in, uint64_t t)
 		break;
 	case OP_BCAST:
 		m->addr[0] = in->addr;
-		st = spm_port_access(&m->gse, t, SPM_READ, m->addr, 1, &tl);
+		st = gse_port_access(&m->gse, t, SPM_READ, m->addr, 1, &tl);
 		v[ST_CONTIG_COUNT] += 1;
 		v[ST_CONTIG_PASSES] += st.cost.passes;
 		tl_push(&tl, ST_CPI_DEP_ALU, st.ready + (uint64_t)m->cfg.vector.lat_broadcast);

@@ -25,10 +25,8 @@ int mem_init(struct mem *m, const struct gs_config *cfg, struct gse *g,
 	m->evq = q;
 	m->on_dma_done = on_dma_done;
 	m->cb_ctx = cb_ctx;
-	m->out_free = calloc((size_t)m->max_outstanding, sizeof *m->out_free);
-	m->out_tl = calloc((size_t)m->max_outstanding, sizeof *m->out_tl);
 	m->dq = calloc((size_t)m->dma_depth, sizeof *m->dq);
-	if (!m->out_free || !m->out_tl || !m->dq) {
+	if (slot_ring_init(&m->streams, m->max_outstanding) || !m->dq) {
 		mem_free(m);
 		return -1;
 	}
@@ -37,11 +35,8 @@ int mem_init(struct mem *m, const struct gs_config *cfg, struct gse *g,
 
 void mem_free(struct mem *m)
 {
-	free(m->out_free);
-	free(m->out_tl);
+	slot_ring_free(&m->streams);
 	free(m->dq);
-	m->out_free = NULL;
-	m->out_tl = NULL;
 	m->dq = NULL;
 }
 
@@ -61,12 +56,12 @@ static uint64_t channel_reserve(struct mem *m, uint64_t t, uint64_t bytes)
 
 uint64_t mem_slot_free_at(const struct mem *m)
 {
-	return m->out_free[m->out_head];
+	return slot_ring_free_at(&m->streams);
 }
 
 const struct timeline *mem_slot_timeline(const struct mem *m)
 {
-	return &m->out_tl[m->out_head];
+	return slot_ring_timeline(&m->streams);
 }
 
 struct mem_timing mem_stream(struct mem *m, uint64_t t, uint32_t bytes, int load,
@@ -81,9 +76,7 @@ struct mem_timing mem_stream(struct mem *m, uint64_t t, uint32_t bytes, int load
 	tl_push(tl, ST_CPI_MEM_LATENCY, mt.ready);
 	if (!tl->n)
 		tl_single(tl, ST_CPI_MEM_BANDWIDTH, mt.ready);
-	m->out_free[m->out_head] = mt.ready;
-	m->out_tl[m->out_head] = *tl;
-	m->out_head = (m->out_head + 1) % m->max_outstanding;
+	*slot_ring_take(&m->streams, mt.ready) = *tl;
 	m->last_end = max_u64(m->last_end, mt.ready);
 	return mt;
 }
@@ -154,11 +147,11 @@ static void dma_chunk_event(void *ctx, uint64_t now, uint64_t arg)
 
 	if (!d->out) {
 		next = channel_reserve(m, now, n);
-		st = spm_range_access(m->gse, next, SPM_WRITE, spm_addr, n);
+		st = gse_range_access(m->gse, next, SPM_WRITE, spm_addr, n);
 		finish = st.end;
 		m->dma_in_bytes += n;
 	} else {
-		st = spm_range_access(m->gse, now, SPM_READ, spm_addr, n);
+		st = gse_range_access(m->gse, now, SPM_READ, spm_addr, n);
 		next = st.end;
 		finish = channel_reserve(m, st.end, n);
 		m->dma_out_bytes += n;

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "engine.h"
 #include "gse.h"
+#include "slot_ring.h"
 #include "timeline.h"
 
 struct mem_timing {
@@ -40,9 +41,7 @@ struct mem {
 	uint32_t chunk;
 	int max_outstanding, dma_depth;
 	uint64_t chan_free;		/* channel free from this byte slot */
-	uint64_t *out_free;		/* ring: when each stream slot frees */
-	struct timeline *out_tl;
-	int out_head;
+	struct slot_ring streams;	/* max_outstanding slots, held until done */
 	struct dma_desc *dq;		/* ring of queued / active DMA transfers */
 	int dq_head, dq_count, dq_active; /* dq_active: index offset of the one being moved */
 	int engine_busy;

@@ -3,6 +3,7 @@
 ** against W_pruned x computed in double; instruction mixes against their
 ** formulas; weight-stream images against the documented layout.
 */
+#include "fp16.h"
 #include "gen_testutil.h"
 #include "testutil.h"
 #include "trace.h"
