@@ -170,6 +170,13 @@ const struct cfg_key *cfg_find_key(const char *path, size_t len)
 	return NULL;
 }
 
+const char *cfg_key_unit(const char *path)
+{
+	const struct cfg_key *k = cfg_find_key(path, strlen(path));
+
+	return k ? k->unit : NULL;
+}
+
 int cfg_is_section(const char *path, size_t len)
 {
 	if (len == 0)

@@ -92,6 +92,10 @@ char *cfg_dump(const struct gs_config *c);
 /* 64-bit FNV-1a of cfg_dump() as 16 lowercase hex digits plus NUL. */
 void cfg_hash(const struct gs_config *c, char out[17]);
 
+/* The unit of the config key at path ("banks", "cycles", "-" for
+** booleans, enums and names), or NULL if path is not a key. */
+const char *cfg_key_unit(const char *path);
+
 /* Write docs/config.md (Markdown reference of every key) to f. */
 void cfg_write_docs(FILE *f);
 
