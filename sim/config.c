@@ -177,6 +177,38 @@ const char *cfg_key_unit(const char *path)
 	return k ? k->unit : NULL;
 }
 
+int cfg_key_text(const struct gs_config *c, const char *path, char *out, size_t n)
+{
+	const struct cfg_key *k = cfg_find_key(path, strlen(path));
+
+	if (!k)
+		return -1;
+	cfg_format_value(c, k, out, n);
+	return 0;
+}
+
+int cfg_set_value(struct gs_config *c, const char *path, const char *text, int quoted,
+		  char *why, size_t n)
+{
+	const struct cfg_key *k = cfg_find_key(path, strlen(path));
+
+	if (!k) {
+		if (cfg_is_section(path, strlen(path))) {
+			char kids[512];
+
+			cfg_children(path, strlen(path), kids, sizeof kids);
+			snprintf(why, n, "a section, not a key (expected one of: %s)", kids);
+		} else {
+			cfg_unknown_key(path, strlen(path), why, n);
+		}
+		return -1;
+	}
+	if (cfg_parse_value(c, k, text, strlen(text), quoted ? CFG_QUOTED : CFG_PLAIN, why, n))
+		return -1;
+	c->key_line[k - cfg_keys] = c->key_col[k - cfg_keys] = 0;
+	return 0;
+}
+
 int cfg_is_section(const char *path, size_t len)
 {
 	if (len == 0)
