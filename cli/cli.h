@@ -47,6 +47,7 @@ int cmd_prune(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_workloads(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_sweep_run(int argc, char **argv);
 int cmd_sweep_status(int argc, char **argv);
 

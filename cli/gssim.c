@@ -13,6 +13,7 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "describe a .gsf file: shape, pattern, buckets, conformance, bytes" },
 	{ "gen", cmd_gen, "write the trace of one layer's sparse kernel" },
 	{ "workloads", cmd_workloads, "list the networks and their layers (GNMT, ResNet50, Jasper)" },
+	{ "sweep", cmd_sweep, "plan, run and check sweeps of machines and workloads (docs/sweeps.md)" },
 	{ "docs", cmd_docs, "print generated reference docs (config keys, stats)" },
 };
 

@@ -127,7 +127,9 @@ int point_identity(const struct gs_config *cfg, const struct point_source *src,
 	bad |= text_addf(&t, "gssim-point 1\ngssim: %s\nconfig:\n%s", GSSIM_VERSION, dump);
 	free(dump);
 	if (src->trace) {
-		if (file_hash(src->trace, hex, err))
+		if (src->trace_hash)
+			snprintf(hex, sizeof hex, "%s", src->trace_hash);
+		else if (file_hash(src->trace, hex, err))
 			goto fail;
 		bad |= text_addf(&t, "trace: %s\n", hex);
 	} else {

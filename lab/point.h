@@ -25,6 +25,7 @@ struct point_source {
 	/* exactly one of: */
 	const char *layer;	/* "net:layer" from the workload library */
 	const char *trace;	/* a trace file path */
+	const char *trace_hash;	/* its file_hash() if known (NULL: hashed here) */
 	/* a layer's weights: NULL for seeded synthetic ones */
 	const char *weights;	/* .npy path (content hashed) */
 	const char *gsf;	/* .gsf path (content hashed; pattern/sparsity then unused) */

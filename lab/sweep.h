@@ -50,6 +50,7 @@ struct sweep_point {
 	struct point_source src;		/* layer or trace, pattern, sparsity, seed, ... */
 	const char *workload;			/* "net:layer" as written, or NULL for a trace */
 	const char *pattern_text;		/* pattern as written in the spec */
+	char pattern_name[64];			/* resolved (pattern_name()): src.pattern */
 	char key_hex[POINT_KEY_HEX + 1];	/* point_key() */
 };
 

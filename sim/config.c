@@ -188,7 +188,7 @@ int cfg_key_text(const struct gs_config *c, const char *path, char *out, size_t 
 }
 
 int cfg_set_value(struct gs_config *c, const char *path, const char *text, int quoted,
-		  char *why, size_t n)
+		  unsigned line, unsigned col, char *why, size_t n)
 {
 	const struct cfg_key *k = cfg_find_key(path, strlen(path));
 
@@ -205,7 +205,8 @@ int cfg_set_value(struct gs_config *c, const char *path, const char *text, int q
 	}
 	if (cfg_parse_value(c, k, text, strlen(text), quoted ? CFG_QUOTED : CFG_PLAIN, why, n))
 		return -1;
-	c->key_line[k - cfg_keys] = c->key_col[k - cfg_keys] = 0;
+	c->key_line[k - cfg_keys] = line;
+	c->key_col[k - cfg_keys] = col;
 	return 0;
 }
 

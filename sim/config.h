@@ -100,10 +100,12 @@ const char *cfg_key_unit(const char *path);
 ** -1 if path is not a key. */
 int cfg_key_text(const struct gs_config *c, const char *path, char *out, size_t n);
 /* Set key path from text (quoted: it was a quoted YAML scalar, so it is
-** not a number or boolean). -1 with why ("what is wrong (expected ...)",
-** no location) for an unknown key, a section or a bad value. */
+** not a number or boolean), remembering line:col (0:0 for none) as where
+** the key was set, for cfg_validate's messages. -1 with why ("what is
+** wrong (expected ...)", no location) for an unknown key, a section or a
+** bad value. */
 int cfg_set_value(struct gs_config *c, const char *path, const char *text, int quoted,
-		  char *why, size_t n);
+		  unsigned line, unsigned col, char *why, size_t n);
 /* Write docs/config.md (Markdown reference of every key) to f. */
 void cfg_write_docs(FILE *f);
 
