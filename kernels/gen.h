@@ -95,4 +95,9 @@ int kernel_set_input(struct kernel *k, const float *x, uint64_t n);
 /* Release everything (calls src.close). */
 void kernel_free(struct kernel *k);
 
+/* Does pattern p have a vector dataflow on `lanes` lanes? GS needs V =
+** lanes and h | V; blocks must be Rx1 or 1xC with R, C <= lanes. -1 with
+** the reason otherwise (what gen_* would refuse, known before pruning). */
+int gen_pattern_fits(const struct pattern *p, int lanes, struct gs_err *err);
+
 #endif

@@ -342,6 +342,17 @@ int gen_isa_check(const struct isa *isa, uint32_t batch, struct gs_err *err)
 	return 0;
 }
 
+int gen_pattern_fits(const struct pattern *p, int lanes, struct gs_err *err)
+{
+	if (p->kind == PAT_GS && (p->V != lanes || p->h < 1 || p->V % p->h))
+		return gs_errf(err, "GS(V=%d, h=%d) on a machine with %d lanes: V must equal the "
+			       "lane count and h divide it", p->V, p->h, lanes);
+	if (p->kind == PAT_BLOCK && ((p->br != 1 && p->bc != 1) || p->br > lanes || p->bc > lanes))
+		return gs_errf(err, "block %dx%d: only Rx1 and 1xC blocks of at most %d (lanes) have "
+			       "a vector dataflow", p->br, p->bc, lanes);
+	return 0;
+}
+
 int gen_stream_format(const struct pattern *p, struct gs_err *err)
 {
 	switch (p->kind) {

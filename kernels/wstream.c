@@ -84,9 +84,8 @@ static int check_format(struct wstream *ws, const struct isa *isa, struct gs_err
 	case WS_GS:
 		if (p->kind != PAT_GS)
 			return gs_errf(err, "GS stream of a matrix without GS buckets");
-		if (p->V != isa->lanes || p->h < 1 || p->V % p->h)
-			return gs_errf(err, "GS(V=%d, h=%d) on a machine with %d lanes: V must equal the lane count and h divide it",
-				       p->V, p->h, isa->lanes);
+		if (gen_pattern_fits(p, isa->lanes, err))
+			return -1;
 		r_per_group = (uint32_t)(p->V / p->h);
 		if (w->gs.ngroups != (w->rows + r_per_group - 1) / r_per_group)
 			return gs_errf(err, "GS buckets: %u groups for %u rows of %u", w->gs.ngroups,
@@ -102,9 +101,8 @@ static int check_format(struct wstream *ws, const struct isa *isa, struct gs_err
 	case WS_BSR:
 		if (p->kind != PAT_BLOCK || p->br < 1 || p->bc < 1)
 			return gs_errf(err, "block stream of a matrix without a block pattern");
-		if ((p->br != 1 && p->bc != 1) || p->br > isa->lanes || p->bc > isa->lanes)
-			return gs_errf(err, "block %dx%d: only Rx1 and 1xC blocks of at most %d (lanes) have a vector dataflow",
-				       p->br, p->bc, isa->lanes);
+		if (gen_pattern_fits(p, isa->lanes, err))
+			return -1;
 		ws->br = (uint32_t)p->br;
 		ws->bc = (uint32_t)p->bc;
 		ws->nunits = ws->bc == 1 ? (w->rows + ws->br - 1) / ws->br : w->rows;

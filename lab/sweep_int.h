@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <yaml.h>
+
 #include "sweep.h"
+#include "yaml_doc.h"
 
 #define SWEEP_VALUE_MAX 64	/* canonical text of one config value */
 
@@ -95,5 +98,36 @@ int sweep_enumerate_machines(struct sweep_spec *s, struct gs_err *err);
 
 /* Total instruction sources (traces, or workload combinations). */
 size_t sweep_nsources(const struct sweep_spec *s);
+
+/* ---- the spec reader, shared by sweep_spec.c and sweep_sources.c ---- */
+struct spec_reader {
+	struct yaml_file y;
+	struct sweep_spec *s;
+	struct gs_err *err;
+};
+
+#define FAIL(R, n, ...) yaml_fail_at(&(R)->y, (n)->start_mark, (R)->err, __VA_ARGS__)
+
+/* The top-level keys, each at most once, then the rules between them. */
+struct spec_top {
+	const yaml_node_t *sweep, *base, *set, *grid, *zip, *exclude, *workloads, *patterns,
+		*sparsities, *seeds, *batches, *dist, *variant, *traces;
+};
+
+struct spec_loc spec_loc_of(const yaml_node_t *n);
+const char *spec_text(const yaml_node_t *n);
+yaml_node_t *spec_node(struct spec_reader *R, yaml_node_item_t id);
+/* 0, or -1 after a located "WHAT: ..." for a missing value or a non-scalar. */
+int spec_want_scalar(struct spec_reader *R, const yaml_node_t *n, const char *what);
+/* 0, or -1 after a located message for a non-list or an empty one. */
+int spec_want_list(struct spec_reader *R, const yaml_node_t *n, const char *what);
+size_t spec_list_len(const yaml_node_t *n);
+/* A copy of str owned by the spec (NULL after a message when out of memory). */
+char *spec_keep_string(struct spec_reader *R, const char *str);
+/* A path written in the spec, relative to the spec's directory (malloc'd). */
+char *spec_relative_path(const struct sweep_spec *s, const char *p);
+
+int spec_read_workload_axes(struct spec_reader *R, const struct spec_top *t);
+int spec_read_traces(struct spec_reader *R, const yaml_node_t *list);
 
 #endif

@@ -199,10 +199,10 @@ static int point_source(const struct sweep_spec *s, size_t src, struct sweep_poi
 	prune = src % s->nprunes;
 	work = src / s->nprunes;
 	pr = &s->prune[prune];
-	if (pattern_parse(pr->pattern, p->cfg.vector.lanes, &pat, &e))
-		return gs_errf(err, "%s:%u:%u: patterns: %s on %d lanes (point %zu, %s)", s->path,
-			       pr->at.line, pr->at.col, e.msg, p->cfg.vector.lanes, p->index,
-			       p->config_name);
+	if (pattern_parse(pr->pattern, p->cfg.vector.lanes, &pat, &e) ||
+	    gen_pattern_fits(&pat, p->cfg.vector.lanes, &e))
+		return gs_errf(err, "%s:%u:%u: patterns: %s (point %zu, %s)", s->path,
+			       pr->at.line, pr->at.col, e.msg, p->index, p->config_name);
 	pattern_name(&pat, p->pattern_name, sizeof p->pattern_name);
 	p->workload = s->work[work];
 	p->pattern_text = pr->pattern;
