@@ -108,6 +108,7 @@ docs: $(GSSIM)
 
 bench: $(GSSIM)
 	./bench/run.sh $(GSSIM)
+	./bench/sweep.sh $(GSSIM)
 
 install: $(GSSIM)
 	install -d $(DESTDIR)$(PREFIX)/bin
