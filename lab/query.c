@@ -233,7 +233,7 @@ static int cmp_sorted(const void *a, const void *b)
 {
 	const struct sorted *x = a, *y = b;
 
-	for (int i = 0; i < NSORT; i++) {
+	for (int i = 0; i < x->nk; i++) {
 		int c = qt_compare(x->k[i], y->k[i]);
 
 		if (c)
@@ -242,25 +242,31 @@ static int cmp_sorted(const void *a, const void *b)
 	return x->r->id < y->r->id ? -1 : x->r->id > y->r->id;
 }
 
-/* The kept runs passing want(), sorted by source, pattern, sparsity,
-** config_name, then extra (a key, or NULL), then id. */
 struct sorted *qx_sort_runs(struct qctx *c, int (*want)(struct qctx *, const struct qrun *),
-				const char *extra, int *n)
+			    int *n)
 {
-	struct sorted *v = calloc((size_t)c->q.n + 1, sizeof *v);
+	int nk = 4 + c->nswept;
+	size_t each = sizeof(struct sorted) + (size_t)nk * sizeof(const char *);
+	struct sorted *v = calloc((size_t)c->q.n + 1, each);
+	const char **keys;
 
 	*n = 0;
 	if (!v)
 		return NULL;
+	keys = (const char **)(v + c->q.n + 1);
 	for (int i = 0; i < c->q.n; i++) {
 		const struct qrun *r = &c->q.run[i];
+		const char **k = keys + (size_t)*n * (size_t)nk;
 
 		if (!r->keep || (want && !want(c, r)))
 			continue;
-		v[*n] = (struct sorted){ r, { qx_source_of(r), qrun_param(r, "pattern"),
-				qrun_param(r, "sparsity"), r->col[QC_CONFIG_NAME],
-				extra ? qrun_key(r, extra) : NULL } };
-		(*n)++;
+		k[0] = qx_source_of(r);
+		k[1] = qrun_param(r, "pattern");
+		k[2] = qrun_param(r, "sparsity");
+		k[3] = r->col[QC_CONFIG_NAME];
+		for (int s = 0; s < c->nswept; s++)
+			k[4 + s] = qrun_param(r, c->swept[s]);
+		v[(*n)++] = (struct sorted){ r, k, nk };
 	}
 	qsort(v, (size_t)*n, sizeof *v, cmp_sorted);
 	return v;
@@ -283,7 +289,7 @@ static int report_best(struct qctx *c, struct gs_db *db, struct qtable *t)
 		c->q.run[i].keep &= !isnan(c->q.run[i].stat[0]);
 	if (qx_collect_swept(c) || qx_init_table(c, t, head, 6, &by, 1))
 		return -1;
-	if (!(v = qx_sort_runs(c, NULL, NULL, &n)))
+	if (!(v = qx_sort_runs(c, NULL, &n)))
 		return qx_oom(c);
 	for (int i = 0, j; i < n; i = j) {
 		const struct sorted *best = &v[i];

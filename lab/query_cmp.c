@@ -236,7 +236,7 @@ static int speedup_rows(struct qctx *c, struct qtable *t, const struct base *bv,
 	struct sorted *v;
 	int n, rc = -1, col = 4 + c->nswept;
 
-	if (!(v = qx_sort_runs(c, want_compared, NULL, &n)))
+	if (!(v = qx_sort_runs(c, want_compared, &n)))
 		return qx_oom(c);
 	for (int i = 0; i < n; i++) {
 		const struct qrun *r = v[i].r, *b;

@@ -47,15 +47,15 @@ int qx_init_table(struct qctx *c, struct qtable *t, const char *const *head, int
 		  const char *const *tail, int ntail);
 int qx_set_swept(struct qctx *c, struct qtable *t, int row, int col, const struct qrun *r);
 
-#define NSORT 5
 struct sorted {
 	const struct qrun *r;
-	const char *k[NSORT];	/* source, pattern, sparsity, config_name, extra */
+	const char **k;		/* source, pattern, sparsity, config_name, swept keys */
+	int nk;
 };
-/* The kept runs passing want (NULL: all), sorted by k then id; NULL when
-** out of memory. */
+/* The kept runs passing want (NULL: all), sorted by k then id (free the
+** array with free(): k points into the same block); NULL when out of memory. */
 struct sorted *qx_sort_runs(struct qctx *c, int (*want)(struct qctx *, const struct qrun *),
-			    const char *extra, int *n);
+			    int *n);
 
 int qx_report_speedup(struct qctx *c, struct gs_db *db, struct qtable *t);
 int qx_report_pivot(struct qctx *c, struct gs_db *db, struct qtable *t);
