@@ -222,12 +222,27 @@ out:
 	return rc;
 }
 
+/* The first problem quick_check reports (it lists them one per line,
+** after a "*** in database main ***" heading). */
+static const char *first_problem(const char *res, char *buf, size_t n)
+{
+	const char *line = res ? res : "?", *nl;
+
+	if (!strncmp(line, "***", 3) && (nl = strchr(line, '\n')))
+		line = nl + 1;
+	nl = strchr(line, '\n');
+	snprintf(buf, n, "%.*s%s", (int)(nl ? nl - line : (long)strlen(line)), line,
+		 nl ? " ..." : "");
+	return buf;
+}
+
 /* Open and fully check one input (before anything is written). */
 static int open_input(struct gs_db **in, const char *path, const struct stat *out_sb,
 		      struct gs_err *err)
 {
 	struct stat sb;
 	sqlite3_stmt *st = NULL;
+	char why[160];
 	int ok = 0;
 
 	if (db_open_readonly(in, path, err))
@@ -244,7 +259,8 @@ static int open_input(struct gs_db **in, const char *path, const struct stat *ou
 
 		ok = res && !strcmp(res, "ok");
 		if (!ok)
-			gs_errf(err, "%s: damaged database: %s", path, res ? res : "?");
+			gs_errf(err, "%s: damaged database (PRAGMA quick_check: %s)", path,
+				first_problem(res, why, sizeof why));
 	} else {
 		db_sql_fail(*in, err, "cannot read");
 	}
