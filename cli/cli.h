@@ -50,5 +50,7 @@ int cmd_workloads(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_sweep_run(int argc, char **argv);
 int cmd_sweep_status(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 #endif

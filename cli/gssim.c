@@ -14,6 +14,8 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen, "write the trace of one layer's sparse kernel" },
 	{ "workloads", cmd_workloads, "list the networks and their layers (GNMT, ResNet50, Jasper)" },
 	{ "sweep", cmd_sweep, "plan, run and check sweeps of machines and workloads (docs/sweeps.md)" },
+	{ "db", cmd_db, "merge results databases (gssim db merge OUT.db IN.db...)" },
+	{ "query", cmd_query, "reports from a results database: summary, speedup, best, pivot, SQL" },
 	{ "docs", cmd_docs, "print generated reference docs (config keys, stats)" },
 };
 
