@@ -12,6 +12,7 @@
 #include "host.h"
 #include "machine.h"
 #include "record.h"
+#include "version.h"
 
 static int report(const struct gs_err *err, int code)
 {
