@@ -37,7 +37,8 @@ int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 /* getopt_long returned ':' (missing value) or '?' (unknown option) for
 ** `cmd`: say which, return EXIT_INPUT. */
 int option_error(const char *cmd, int c, char **argv);
-/* Print a located error on stderr; returns code. */
+/* Print a located error on stderr; returns code, except EXIT_INTERNAL for
+** an out-of-memory message given EXIT_INPUT. */
 int report(const struct gs_err *err, int code);
 
 int cmd_run(int argc, char **argv);

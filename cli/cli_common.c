@@ -63,5 +63,6 @@ int option_error(const char *cmd, int c, char **argv)
 int report(const struct gs_err *err, int code)
 {
 	fprintf(stderr, "%s\n", err->msg);
-	return code;
+	/* Running out of memory is not the input's fault (exit.h). */
+	return code == EXIT_INPUT && gs_err_is_oom(err) ? EXIT_INTERNAL : code;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "version.h"
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "simulate a trace on a configured machine, record the run in a results database" },

@@ -10,6 +10,7 @@
 
 #include "gen.h"
 #include "point.h"
+#include "version.h"
 #include "weights.h"
 
 /* 128-bit FNV-1a: offset basis 0x6c62272e07bb014262b821756295c58d, prime

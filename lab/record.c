@@ -3,6 +3,7 @@
 */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,12 @@
 #include "host.h"
 #include "machine.h"
 #include "record.h"
+#include "version.h"
 
 static int report(const struct gs_err *err, int code)
 {
 	fprintf(stderr, "%s\n", err->msg);
-	return code;
+	return code == EXIT_INPUT && gs_err_is_oom(err) ? EXIT_INTERNAL : code;
 }
 
 static char *own(struct run_request *rq, const char *s, size_t n)
@@ -135,13 +137,43 @@ static void print_summary(const struct gs_config *cfg, const char *hash,
 		       db_path, status);
 }
 
+/* The runs row fields that say what was run, by which gssim. */
+static void run_identity(struct db_run *run, const struct gs_config *cfg,
+			 const struct run_request *rq, const char *config_text,
+			 const char *config_hash, const char *started)
+{
+	run->started_at = started;
+	run->config_name = rq->config_name ? rq->config_name : cfg->name;
+	run->config_text = config_text;
+	run->config_hash = config_hash;
+	run->version = GSSIM_VERSION;
+	run->seed = rq->seed;
+	run->point_key = rq->point_key;
+	run->params = rq->params;
+	run->nparams = rq->nparams;
+}
+
+/* Why an interrupted run stopped, for runs.message. */
+static void interrupted_message(char *buf, size_t cap, const volatile sig_atomic_t *stop,
+				double insns)
+{
+	char name[32];
+	int sig = host_stop_signal(stop);
+
+	snprintf(buf, cap, "interrupted by %s after %.0f instructions (the statistics cover"
+		 " them)", sig ? host_signal_name(sig, name, sizeof name) : "a stop request",
+		 insns);
+}
+
 int record_simulation(struct gs_db *db, const struct gs_config *cfg, struct gs_source *src,
 		      const struct run_request *rq, const volatile sig_atomic_t *stop,
 		      struct run_outcome *out)
 {
+	double t0 = host_clock();
 	struct machine *m = NULL;
 	struct gs_err err;
 	struct db_run run = { 0 };
+	struct gs_stats st;
 	char started[32];
 	char *config_text = NULL;
 	int r, r_db;
@@ -160,43 +192,46 @@ int record_simulation(struct gs_db *db, const struct gs_config *cfg, struct gs_s
 	utc_now(started);
 	err.msg[0] = '\0';
 	r = machine_run(m, src, stop, &err);
-	snprintf(out->message, sizeof out->message, "%s", err.msg);
+	/* host.* and host_seconds: the whole run as timed here (machine set-up,
+	** reading or generating the instruction stream, simulating), up to the
+	** end or the failure; the database write is not included. */
+	st = *machine_stats(m);
+	host_fill_stats(&st, host_clock() - t0);
+	if (r == 1)
+		interrupted_message(out->message, sizeof out->message, stop,
+				    st.v[ST_INSN_TOTAL]);
+	else
+		snprintf(out->message, sizeof out->message, "%s", err.msg);
 	out->status = r == 0 ? "complete" : r == 1 ? "interrupted" : "failed";
 
-	run.started_at = started;
-	run.config_name = rq->config_name ? rq->config_name : cfg->name;
-	run.config_text = config_text;
-	run.config_hash = out->config_hash;
+	run_identity(&run, cfg, rq, config_text, out->config_hash, started);
 	run.trace = src->name ? src->name(src->ctx) : "?";
-	run.version = GSSIM_VERSION;
-	run.host_seconds = machine_stats(m)->v[ST_HOST_SECONDS];
+	run.host_seconds = st.v[ST_HOST_SECONDS];
 	run.status = out->status;
-	run.message = r < 0 ? out->message : NULL;
-	run.seed = rq->seed;
-	run.point_key = rq->point_key;
-	run.params = rq->params;
-	run.nparams = rq->nparams;
-	run.stats = r < 0 ? NULL : machine_stats(m);
+	run.message = r != 0 ? out->message : NULL;
+	run.stats = r < 0 ? NULL : &st;
 	snprintf(out->source, sizeof out->source, "%s", run.trace);
 	r_db = db_record_run(db, &run, &out->run_id, &err);
 	if (r_db < 0) {
 		out->recorded = 0;
-		out->rc = EXIT_INPUT;
+		out->rc = gs_err_is_oom(&err) ? EXIT_INTERNAL : EXIT_INPUT;
 		snprintf(out->message, sizeof out->message, "%s", err.msg);
 		goto out;
 	}
 	out->recorded = 1;
 	out->already = r_db == 1;
 	if (r < 0) {
-		/* A trace error is bad input; a broken invariant is our bug. */
-		out->rc = strstr(out->message, "internal invariant") ? EXIT_INTERNAL : EXIT_INPUT;
+		/* A trace error is bad input; a broken invariant is our bug, and
+		** running out of memory is not the input's fault either. */
+		out->rc = strstr(err.msg, "internal invariant") || gs_err_is_oom(&err) ?
+			  EXIT_INTERNAL : EXIT_INPUT;
 		goto out;
 	}
-	memcpy(&out->stats, machine_stats(m), sizeof out->stats);
+	out->stats = st;
 	out->stats.bank_reads = out->stats.bank_writes = NULL;	/* owned by the machine */
 	out->have_stats = 1;
 	if (rq->out_v)
-		memcpy(rq->out_v, machine_stats(m)->v, sizeof machine_stats(m)->v);
+		memcpy(rq->out_v, st.v, sizeof st.v);
 	out->rc = r == 1 ? EXIT_INTERRUPTED : EXIT_OK;
 out:
 	free(config_text);
@@ -216,19 +251,11 @@ int record_failure(struct gs_db *db, const struct gs_config *cfg, const struct r
 		return out->rc;
 	cfg_hash(cfg, out->config_hash);
 	utc_now(started);
-	run.started_at = started;
-	run.config_name = rq->config_name ? rq->config_name : cfg->name;
-	run.config_text = config_text;
-	run.config_hash = out->config_hash;
+	run_identity(&run, cfg, rq, config_text, out->config_hash, started);
 	run.trace = source;
-	run.version = GSSIM_VERSION;
-	run.host_seconds = 0;
+	run.host_seconds = NAN;	/* nothing was simulated or timed: NULL */
 	run.status = "failed";
 	run.message = out->message;
-	run.seed = rq->seed;
-	run.point_key = rq->point_key;
-	run.params = rq->params;
-	run.nparams = rq->nparams;
 	if (db_record_run(db, &run, &out->run_id, &err) == 0) {
 		out->recorded = 1;
 		out->status = "failed";

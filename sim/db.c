@@ -8,13 +8,11 @@
 ** timeout. A file is only inspected (never written) until it has been
 ** accepted, so refused files stay byte-for-byte as they were.
 */
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "db.h"
 #include "db_int.h"
@@ -58,29 +56,6 @@ int db_query_int(sqlite3 *sql, const char *text, int64_t *out)
 	return rc;
 }
 
-/* SQLite needs to create its journal next to the file on every write; say so
-** now rather than after a long simulation. */
-static int check_dir_writable(const char *path, struct gs_err *err)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int ok;
-
-	if (!slash)
-		return access(".", W_OK) == 0 ? 0 :
-			gs_errf(err, "%s: cannot open: directory . is not "
-				"writable (%s)", path, strerror(errno));
-	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (!dir)
-		return gs_errf(err, "%s: cannot open: out of memory", path);
-	ok = access(dir, W_OK) == 0;
-	if (!ok)
-		gs_errf(err, "%s: cannot open: directory %s is not writable "
-			"(%s)", path, dir, strerror(errno));
-	free(dir);
-	return ok ? 0 : -1;
-}
-
 int db_open(struct gs_db **out, const char *path, struct gs_err *err)
 {
 	const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -92,6 +67,9 @@ int db_open(struct gs_db **out, const char *path, struct gs_err *err)
 	*out = NULL;
 	if (!path || !*path)
 		return gs_errf(err, "results database: empty path");
+	/* Say what is wrong before SQLite creates or touches anything. */
+	if (db_path_check_writable(path, err))
+		return -1;
 	db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
@@ -123,8 +101,6 @@ int db_open(struct gs_db **out, const char *path, struct gs_err *err)
 		gs_errf(err, "%s: cannot open: file is read-only", path);
 		goto fail;
 	}
-	if (check_dir_writable(path, err))
-		goto fail;
 	sqlite3_extended_result_codes(db->sql, 1);
 	sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
 	if (sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL,
@@ -151,8 +127,8 @@ int db_open_readonly(struct gs_db **out, const char *path, struct gs_err *err)
 	*out = NULL;
 	if (!path || !*path)
 		return gs_errf(err, "results database: empty path");
-	if (access(path, F_OK))
-		return gs_errf(err, "%s: cannot open: %s", path, strerror(errno));
+	if (db_path_check_readable(path, err))
+		return -1;
 	db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);

@@ -29,6 +29,15 @@ void db_rollback(struct gs_db *db);
 /* One integer from a statement (PRAGMA user_version, count(*)). */
 int db_query_int(sqlite3 *sql, const char *text, int64_t *out);
 
+/* db_path.c: before opening, say what is wrong with path in words that
+** name the cause ("DIR: no such directory, cannot create PATH", "DIR:
+** directory is not writable, ...", "PATH: is a directory; ...", "PATH: file
+** is read-only, ..."); -1 with err filled, 0 when the path looks usable
+** (for writing: an existing regular writable file, or a new file, in a
+** writable directory; for reading: an existing non-directory). */
+int db_path_check_writable(const char *path, struct gs_err *err);
+int db_path_check_readable(const char *path, struct gs_err *err);
+
 /* Inside BEGIN IMMEDIATE: create the schema in an empty file, migrate a
 ** version-1 file to the current version, accept the current one, refuse
 ** anything else (then nothing is written). */

@@ -22,4 +22,10 @@ int gs_errf(struct gs_err *e, const char *fmt, ...)
 int gs_verrf(struct gs_err *e, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* The message reports an allocation failure: it starts with "out of
+** memory" or has ": out of memory" after its location (the one wording
+** every module uses, e.g. "W.npy: out of memory for 1048576 elements"). Callers map that to exit 1
+** (internal), not 2 (bad input): the input may be fine. */
+int gs_err_is_oom(const struct gs_err *e);
+
 #endif

@@ -7,8 +7,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "engine.h"
 #include "gse.h"
@@ -451,7 +449,7 @@ static void fe_wake(void *ctx, uint64_t now, uint64_t arg)
 	}
 }
 
-static void finish_stats(struct machine *m, double host_seconds)
+static void finish_stats(struct machine *m)
 {
 	double *v = m->stats.v;
 	const struct gs_config *c = &m->cfg;
@@ -479,14 +477,6 @@ static void finish_stats(struct machine *m, double host_seconds)
 	for (int b = 0; b < m->gse.spm.banks; b++) {
 		v[ST_SPM_WORD_READS] += (double)m->gse.spm.bank_reads[b];
 		v[ST_SPM_WORD_WRITES] += (double)m->gse.spm.bank_writes[b];
-	}
-	v[ST_HOST_SECONDS] = host_seconds;
-	v[ST_HOST_CPS] = host_seconds > 0 ? (double)cycles / host_seconds : 0.0;
-	v[ST_HOST_IPS] = host_seconds > 0 ? v[ST_INSN_TOTAL] / host_seconds : 0.0;
-	{
-		struct rusage ru;
-
-		v[ST_HOST_RSS] = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss : 0.0;
 	}
 	m->stats.banks = m->gse.spm.banks;
 	m->stats.bank_reads = m->gse.spm.bank_reads;
@@ -522,18 +512,9 @@ static int check_invariants(const struct machine *m, struct gs_err *err)
 	return 0;
 }
 
-static double host_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int machine_run(struct machine *m, struct gs_source *src,
 		const volatile sig_atomic_t *stop, struct gs_err *err)
 {
-	double t0 = host_now();
 	int interrupted = 0;
 
 	m->src = src;
@@ -563,7 +544,7 @@ int machine_run(struct machine *m, struct gs_source *src,
 		return -1;
 	/* An interrupted run charged no stall past its last issue: the rest
 	** is drain, so its statistics obey the same invariants. */
-	finish_stats(m, host_now() - t0);
+	finish_stats(m);
 	if (check_invariants(m, err))
 		return -1;
 	return interrupted;

@@ -64,9 +64,9 @@
 	X(ST_CPI_MEM_LATENCY, "cpi.mem_latency", "cycles", "Stalled on memory load latency after the transfer.") \
 	X(ST_CPI_DMA_WAIT, "cpi.dma_wait", "cycles", "Stalled in dma.wait.") \
 	X(ST_CPI_DRAIN, "cpi.drain", "cycles", "After the last issue, waiting for in-flight instructions to complete.") \
-	X(ST_HOST_SECONDS, "host.seconds", "s", "Host wall-clock seconds spent simulating (not deterministic).") \
-	X(ST_HOST_CPS, "host.cycles_per_second", "cycles/s", "Simulated cycles per host second (not deterministic).") \
-	X(ST_HOST_IPS, "host.insns_per_second", "instructions/s", "Simulated instructions per host second (not deterministic).") \
+	X(ST_HOST_SECONDS, "host.seconds", "s", "Host wall-clock seconds of the whole run as timed by its caller (machine set-up, reading or generating the instructions, simulating); the same value as runs.host_seconds (not deterministic).") \
+	X(ST_HOST_CPS, "host.cycles_per_second", "cycles/s", "Simulated cycles per host.seconds (not deterministic).") \
+	X(ST_HOST_IPS, "host.insns_per_second", "instructions/s", "Simulated instructions per host.seconds (not deterministic).") \
 	X(ST_HOST_RSS, "host.peak_rss_kib", "KiB", "Peak resident memory of the gssim process so far (getrusage; not deterministic).")
 
 enum gs_stat {
