@@ -173,7 +173,7 @@ static void on_tick(void *ctx, uint64_t insns)
 	char extra[160];
 
 	if (c->nlayers > 1) {
-		snprintf(extra, sizeof extra, "%s: %.1fM instructions", c->layer_name, insns / 1e6);
+		snprintf(extra, sizeof extra, "%s %.1fM insns", c->layer_name, insns / 1e6);
 		progress_update(c->prog, c->layer, extra);
 	} else {
 		progress_update(c->prog, insns, NULL);
