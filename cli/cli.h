@@ -28,14 +28,23 @@ struct overrides {
 int overrides_add(struct overrides *o, const char *assignment);
 void overrides_free(struct overrides *o);
 
+/* The config keys the overrides set, each once, in the order first given
+** (call after load_config accepted them: every key is then a real one). */
+struct override_keys {
+	char key[GS_CFG_KEYS_MAX][64];
+	const char *list[GS_CFG_KEYS_MAX];	/* list[i] = key[i] */
+	int n;
+};
+void overrides_keys(const struct overrides *o, struct override_keys *k);
+
 /* Defaults, then path (if non-NULL), then overrides, then cross-key checks. */
 int load_config(struct gs_config *cfg, const char *path, const struct overrides *o,
 		struct gs_err *err);
 
 /* "gssim CMD: message" on stderr; returns EXIT_INPUT. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* getopt_long returned ':' (missing value) or '?' (unknown option) for
-** `cmd`: say which, return EXIT_INPUT. */
+/* getopt_long (in opts_parse) returned ':' (missing value) or '?'
+** (unknown option) for `cmd`: say which, return EXIT_INPUT. */
 int option_error(const char *cmd, int c, char **argv);
 /* Print a located error on stderr; returns code, except EXIT_INTERNAL for
 ** an out-of-memory message given EXIT_INPUT. */

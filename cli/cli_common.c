@@ -29,6 +29,34 @@ void overrides_free(struct overrides *o)
 	*o = (struct overrides){ 0 };
 }
 
+void overrides_keys(const struct overrides *o, struct override_keys *k)
+{
+	k->n = 0;
+	for (int i = 0; i < o->n; i++) {
+		const char *a = o->items[i], *eq = strchr(a, '=');
+		size_t len;
+		int seen = 0;
+
+		if (!eq)
+			continue;
+		while (*a == ' ' || *a == '\t')	/* the trimming cfg_set does */
+			a++;
+		len = (size_t)(eq - a);
+		while (len && (a[len - 1] == ' ' || a[len - 1] == '\t'))
+			len--;
+		if (len >= sizeof k->key[0])
+			continue;
+		for (int j = 0; j < k->n && !seen; j++)
+			seen = strlen(k->key[j]) == len && !strncmp(k->key[j], a, len);
+		if (seen || k->n == GS_CFG_KEYS_MAX)
+			continue;
+		memcpy(k->key[k->n], a, len);
+		k->key[k->n][len] = '\0';
+		k->list[k->n] = k->key[k->n];
+		k->n++;
+	}
+}
+
 int load_config(struct gs_config *cfg, const char *path, const struct overrides *o,
 		struct gs_err *err)
 {

@@ -94,26 +94,34 @@ out:
 	return rc;
 }
 
-static const char docs_help[] =
-	"usage: gssim docs config|stats\n"
-	"\n"
-	"Print a generated reference in Markdown: `config` every config key\n"
-	"(docs/config.md), `stats` every statistic (docs/stats.md).\n";
+static void docs_help(FILE *f)
+{
+	fputs("usage: gssim docs config|stats\n"
+	      "\n"
+	      "Print a generated reference in Markdown: `config` every config key\n"
+	      "(docs/config.md), `stats` every statistic (docs/stats.md).\n", f);
+}
 
 int cmd_docs(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "config")) {
+	static const enum opt_id accepted[] = { OPT_HELP, OPT_END };
+	struct opts o;
+	int rc = EXIT_OK;
+
+	if (opts_parse("docs", accepted, argc, argv, &o))
+		return EXIT_INPUT;
+	if (o.count[OPT_HELP]) {
+		docs_help(stdout);
+		fputc('\n', stdout);
+		opts_help(stdout, accepted);
+	} else if (o.npos == 1 && !strcmp(o.pos[0], "config")) {
 		cfg_write_docs(stdout);
-		return EXIT_OK;
-	}
-	if (argc == 2 && !strcmp(argv[1], "stats")) {
+	} else if (o.npos == 1 && !strcmp(o.pos[0], "stats")) {
 		stats_write_docs(stdout);
-		return EXIT_OK;
+	} else {
+		docs_help(stderr);
+		rc = EXIT_INPUT;
 	}
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(docs_help, stdout);
-		return EXIT_OK;
-	}
-	fputs(docs_help, stderr);
-	return EXIT_INPUT;
+	opts_free(&o);
+	return rc;
 }

@@ -167,7 +167,10 @@ void opts_help(FILE *f, const enum opt_id *accepted)
 		else
 			snprintf(head, sizeof head, "    --%s%s%s", d->name, d->metavar ? " " : "",
 				 d->metavar ? d->metavar : "");
-		fprintf(f, "  %-24s", head);
+		if (strlen(head) > 24)	/* a long head gets its own line */
+			fprintf(f, "  %s\n  %-24s", head, "");
+		else
+			fprintf(f, "  %-24s", head);
 		for (h = d->help; (nl = strchr(h, '\n')); h = nl + 1)
 			fprintf(f, " %.*s\n  %-24s", (int)(nl - h), h, "");
 		fprintf(f, " %s\n", h);

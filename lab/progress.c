@@ -108,6 +108,16 @@ void progress_update(struct progress *p, uint64_t done, const char *extra)
 	}
 }
 
+void progress_clear(struct progress *p)
+{
+	if (!p || !p->drawn)
+		return;
+	fprintf(p->f, "\r%79s\r", "");
+	fflush(p->f);
+	p->drawn = 0;
+	p->last = 0;	/* redraw at the next update */
+}
+
 void progress_end(struct progress *p)
 {
 	if (!p)

@@ -22,6 +22,9 @@ struct progress *progress_new(FILE *f, enum progress_mode mode, const char *what
 /* done so far; extra (may be NULL): a short note shown after the counts,
 ** e.g. "3 failed" or "layer4.1.conv2". Cheap enough to call per item. */
 void progress_update(struct progress *p, uint64_t done, const char *extra);
+/* Clear a terminal line now (before printing something else on the
+** terminal); the next update draws it again. */
+void progress_clear(struct progress *p);
 /* Clear a terminal line (so a following table starts clean) and free. */
 void progress_end(struct progress *p);
 

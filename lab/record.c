@@ -104,14 +104,14 @@ int parse_seed(const char *s, uint64_t *seed, struct gs_err *err)
 	return 0;
 }
 
-static void print_summary(const struct gs_config *cfg, const char *hash,
+static void print_summary(const struct gs_config *cfg, const char *name, const char *hash,
 			  const char *src_name, const struct gs_stats *st,
 			  const char *status, int64_t run_id, const char *db_path)
 {
 	const double *v = st->v;
 	double cycles = v[ST_CYCLES] > 0 ? v[ST_CYCLES] : 1;
 
-	printf("gssim run: config %s (%s), %s\n", cfg->name, hash, src_name);
+	printf("gssim run: config %s (%s), %s\n", name, hash, src_name);
 	printf("  %-22s %.0f  (%.3f us at %.2f GHz)\n", "cycles", v[ST_CYCLES],
 	       v[ST_TIME_US], cfg->clock_ghz);
 	printf("  %-22s %.0f  (ipc %.3f)\n", "instructions", v[ST_INSN_TOTAL], v[ST_IPC]);
@@ -264,6 +264,28 @@ int record_failure(struct gs_db *db, const struct gs_config *cfg, const struct r
 	return out->rc;
 }
 
+int record_and_report(struct gs_db *db, const struct gs_config *cfg, struct gs_source *src,
+		      const struct run_request *rq, const volatile sig_atomic_t *stop,
+		      struct run_outcome *o)
+{
+	int rc = record_simulation(db, cfg, src, rq, stop, o);
+
+	if (!o->recorded) {
+		fprintf(stderr, "%s\n", o->message);
+	} else if (o->have_stats) {
+		if (!rq->quiet)
+			print_summary(cfg, rq->config_name ? rq->config_name : cfg->name,
+				      o->config_hash, o->source, &o->stats,
+				      o->already ? "the same point, already complete there: "
+				      "not recorded again" : o->status, o->run_id, rq->db_path);
+	} else {
+		fprintf(stderr, "%s\n", o->message);
+		fprintf(stderr, "gssim run: recorded as failed run %" PRId64 " in %s\n",
+			o->run_id, rq->db_path);
+	}
+	return rc;
+}
+
 int run_and_record(const struct gs_config *cfg, struct gs_source *src,
 		   const struct run_request *rq)
 {
@@ -283,19 +305,7 @@ int run_and_record(const struct gs_config *cfg, struct gs_source *src,
 		return report(&err, EXIT_INPUT);
 	}
 	install_stop_handlers(&stop);
-	rc = record_simulation(db, cfg, src, rq, stop, o);
-	if (!o->recorded) {
-		fprintf(stderr, "%s\n", o->message);
-	} else if (o->have_stats) {
-		if (!rq->quiet)
-			print_summary(cfg, o->config_hash, o->source, &o->stats,
-				      o->already ? "the same point, already complete there: "
-				      "not recorded again" : o->status, o->run_id, rq->db_path);
-	} else {
-		fprintf(stderr, "%s\n", o->message);
-		fprintf(stderr, "gssim run: recorded as failed run %" PRId64 " in %s\n",
-			o->run_id, rq->db_path);
-	}
+	rc = record_and_report(db, cfg, src, rq, stop, o);
 	free(o);
 	db_close(db);
 	return rc;

@@ -59,6 +59,13 @@ int record_simulation(struct gs_db *db, const struct gs_config *cfg, struct gs_s
 int record_failure(struct gs_db *db, const struct gs_config *cfg, const struct run_request *rq,
 		   const char *source, struct run_outcome *out);
 
+/* record_simulation, then what a command prints: the summary (unless
+** rq->quiet; an already complete point says it was not recorded again) or
+** the failure on stderr. Returns out->rc. */
+int record_and_report(struct gs_db *db, const struct gs_config *cfg, struct gs_source *src,
+		      const struct run_request *rq, const volatile sig_atomic_t *stop,
+		      struct run_outcome *out);
+
 /* Open the database, simulate, record, print the summary. Returns an exit
 ** status (cli.h). The source is not closed. */
 int run_and_record(const struct gs_config *cfg, struct gs_source *src,

@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "layer_job.h"
 #include "point.h"
+#include "run_params.h"
 #include "sweep_worker.h"
 #include "trace.h"
 #include "weights.h"
@@ -144,29 +145,6 @@ static int point_params(struct run_request *rq, const struct sweep_point *p,
 	return 0;
 }
 
-static int layer_params(struct run_request *rq, const struct sweep_point *p,
-			const struct layer *L, const struct pruned *pr, double frac)
-{
-	char num[64], name[128];
-
-	if (run_request_set(rq, "workload", p->workload) || run_request_set(rq, "net", L->net) ||
-	    run_request_set(rq, "layer", L->name) ||
-	    run_request_set(rq, "pattern", pattern_name(&pr->pat, name, sizeof name)))
-		return -1;
-	SETF("sparsity", "%.6g", pr->target_sparsity);
-	SETF("achieved_sparsity", "%.6g", pr->sparsity);
-	SETF("abs_kept", "%.6g", pr->abs_kept);
-	SETF("sq_kept", "%.6g", pr->sq_kept);
-	SETF("w_frac_kept", "%.6g", frac);
-	SETF("nnz", "%" PRIu64, pr->nnz);
-	SETF("batch", "%u", p->src.batch ? p->src.batch : 1);
-	SETF("seed", "%" PRIu64, p->src.seed);
-	if (p->src.dist == WEIGHTS_LAPLACE && run_request_set(rq, "dist", "laplace"))
-		return -1;
-	if (p->src.variant == SPMM_SCATTER && run_request_set(rq, "variant", "scatter"))
-		return -1;
-	return 0;
-}
 #undef SETF
 
 /* The point failed before it could be simulated. */
@@ -195,7 +173,7 @@ static int run_layer_point(struct sweep_worker *w, struct run_request *rq,
 	L = workload_find(p->src.layer, &err);
 	if (!L || !(c = get_pruned(w, &job, L, &p->cfg, &err)))
 		return fail(out, EXIT_INPUT, err.msg);
-	if (layer_params(rq, p, L, &c->pr, c->frac))
+	if (run_params_layer(rq, p->workload, L, &p->src, &c->pr, c->frac))
 		return fail(out, EXIT_INTERNAL, "out of memory");
 	if (layer_generate(&job, L, &p->cfg, &c->pr, &k, &err))
 		return fail(out, EXIT_INPUT, err.msg);

@@ -249,126 +249,166 @@ static int valid_name_char(char ch)
 	       ch == '.' || ch == '_' || ch == '-';
 }
 
+/* One parser per value type: text is the scalar (len bytes), shown its
+** printable form and expected the key's "expected ..." text for messages. */
+struct value_text {
+	const char *text;
+	size_t len;
+	const char *shown, *expected;
+};
+
+static int parse_int_value(const struct cfg_key *k, const struct value_text *v, void *field,
+			   char *why, size_t n)
+{
+	long long iv;
+
+	switch (parse_int(v->text, v->len, &iv)) {
+	case INT_BAD:
+		snprintf(why, n, "'%s' is not an integer (expected %s)", v->shown, v->expected);
+		return -1;
+	case INT_LEADING_ZERO:
+		snprintf(why, n, "'%s' has a leading zero, which YAML 1.1 reads as octal "
+			 "(expected %s, in decimal or 0x hex)", v->shown, v->expected);
+		return -1;
+	case INT_HUGE:
+		iv = LLONG_MAX;
+		break;
+	case INT_OK:
+		break;
+	}
+	if (iv < k->imin || iv > k->imax) {
+		snprintf(why, n, "%s is out of range (expected %s)", v->shown, v->expected);
+		return -1;
+	}
+	if (k->pow2 && !cfg_is_pow2((long)iv)) {
+		snprintf(why, n, "%s is not a power of two (expected %s)", v->shown, v->expected);
+		return -1;
+	}
+	*(int *)field = (int)iv;
+	return 0;
+}
+
+static int parse_double_value(const struct cfg_key *k, const struct value_text *v, void *field,
+			      char *why, size_t n)
+{
+	char buf[128];
+	double dv = HUGE_VAL;	/* too long to be a sane number */
+
+	if (!is_decimal_number(v->text, v->len)) {
+		snprintf(why, n, "'%s' is not a number (expected %s)", v->shown, v->expected);
+		return -1;
+	}
+	if (v->len < sizeof buf) {
+		memcpy(buf, v->text, v->len);
+		buf[v->len] = '\0';
+		dv = strtod(buf, NULL);
+	}
+	if (!(dv >= k->dmin && dv <= k->dmax)) {
+		snprintf(why, n, "%s is out of range (expected %s)", v->shown, v->expected);
+		return -1;
+	}
+	*(double *)field = dv;
+	return 0;
+}
+
+static int parse_bool_value(const struct value_text *v, void *field, char *why, size_t n)
+{
+	if (v->len == 4 && !memcmp(v->text, "true", 4))
+		*(int *)field = 1;
+	else if (v->len == 5 && !memcmp(v->text, "false", 5))
+		*(int *)field = 0;
+	else {
+		snprintf(why, n, "'%s' is not a boolean (expected %s)", v->shown, v->expected);
+		return -1;
+	}
+	return 0;
+}
+
+/* One of the key's names, or a "did you mean" for the closest. */
+static int parse_enum_value(const struct cfg_key *k, const struct value_text *v, void *field,
+			    char *why, size_t n)
+{
+	int best = -1;
+	size_t bd = SIZE_MAX;
+
+	for (int i = 0; k->names[i]; i++) {
+		size_t nl = strlen(k->names[i]), d;
+
+		if (nl == v->len && !memcmp(v->text, k->names[i], v->len)) {
+			*(int *)field = i;
+			return 0;
+		}
+		d = edit_distance(v->text, v->len, k->names[i], nl);
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	if (best >= 0 && close_enough(bd, v->len))
+		snprintf(why, n, "'%s' is not allowed, did you mean %s? (expected %s)", v->shown,
+			 k->names[best], v->expected);
+	else
+		snprintf(why, n, "'%s' is not allowed (expected %s)", v->shown, v->expected);
+	return -1;
+}
+
+static int parse_name_value(const struct value_text *v, char *field, char *why, size_t n)
+{
+	size_t good = 0;
+
+	while (good < v->len && valid_name_char(v->text[good]))
+		good++;
+	if (good < v->len || v->len == 0 || v->len >= GS_CFG_NAME_MAX) {
+		snprintf(why, n, "'%s' is not a valid name (expected %s)", v->shown, v->expected);
+		return -1;
+	}
+	memset(field, 0, GS_CFG_NAME_MAX);	/* dumps and memcmp see no stale bytes */
+	memcpy(field, v->text, v->len);
+	return 0;
+}
+
+/* The YAML node's style can hold a value of k's type at all. */
+static int style_fits(const struct cfg_key *k, const struct value_text *v,
+		      enum cfg_style style, char *why, size_t n)
+{
+	if (style == CFG_MAPPING || style == CFG_SEQUENCE) {
+		snprintf(why, n, "a %s is not %s (expected %s)",
+			 style == CFG_MAPPING ? "mapping" : "sequence", type_noun(k->type),
+			 v->expected);
+		return 0;
+	}
+	if (style == CFG_PLAIN && v->len == 0) {
+		snprintf(why, n, "missing value (expected %s)", v->expected);
+		return 0;
+	}
+	if (style != CFG_PLAIN && k->type != CFG_ENUM && k->type != CFG_NAME) {
+		if (style == CFG_QUOTED)
+			snprintf(why, n, "'%s' is a quoted string, not %s (expected %s)", v->shown,
+				 type_noun(k->type), v->expected);
+		else
+			snprintf(why, n, "a block string is not %s (expected %s)",
+				 type_noun(k->type), v->expected);
+		return 0;
+	}
+	return 1;
+}
+
 int cfg_parse_value(struct gs_config *c, const struct cfg_key *k, const char *text,
 		    size_t len, enum cfg_style style, char *why, size_t n)
 {
 	char *field = (char *)c + k->offset, expected[160], shown[64];
-	long long iv;
-	double dv;
+	struct value_text v = { text, len, shown, expected };
 
 	cfg_expected(k, expected, sizeof expected);
 	cfg_show(text, len, shown, sizeof shown);
-	if (style == CFG_MAPPING || style == CFG_SEQUENCE) {
-		snprintf(why, n, "a %s is not %s (expected %s)",
-			 style == CFG_MAPPING ? "mapping" : "sequence", type_noun(k->type), expected);
+	if (!style_fits(k, &v, style, why, n))
 		return -1;
-	}
-	if (style == CFG_PLAIN && len == 0) {
-		snprintf(why, n, "missing value (expected %s)", expected);
-		return -1;
-	}
-	if (style != CFG_PLAIN && k->type != CFG_ENUM && k->type != CFG_NAME) {
-		if (style == CFG_QUOTED)
-			snprintf(why, n, "'%s' is a quoted string, not %s (expected %s)", shown,
-				 type_noun(k->type), expected);
-		else
-			snprintf(why, n, "a block string is not %s (expected %s)",
-				 type_noun(k->type), expected);
-		return -1;
-	}
 	switch (k->type) {
-	case CFG_INT:
-		switch (parse_int(text, len, &iv)) {
-		case INT_BAD:
-			snprintf(why, n, "'%s' is not an integer (expected %s)", shown, expected);
-			return -1;
-		case INT_LEADING_ZERO:
-			snprintf(why, n, "'%s' has a leading zero, which YAML 1.1 reads as octal "
-				 "(expected %s, in decimal or 0x hex)", shown, expected);
-			return -1;
-		case INT_HUGE:
-			iv = LLONG_MAX;
-			break;
-		case INT_OK:
-			break;
-		}
-		if (iv < k->imin || iv > k->imax) {
-			snprintf(why, n, "%s is out of range (expected %s)", shown, expected);
-			return -1;
-		}
-		if (k->pow2 && !cfg_is_pow2((long)iv)) {
-			snprintf(why, n, "%s is not a power of two (expected %s)", shown, expected);
-			return -1;
-		}
-		*(int *)(void *)field = (int)iv;
-		return 0;
-	case CFG_DOUBLE: {
-		char buf[128];
-
-		if (!is_decimal_number(text, len)) {
-			snprintf(why, n, "'%s' is not a number (expected %s)", shown, expected);
-			return -1;
-		}
-		dv = HUGE_VAL;	/* too long to be a sane number */
-		if (len < sizeof buf) {
-			memcpy(buf, text, len);
-			buf[len] = '\0';
-			dv = strtod(buf, NULL);
-		}
-		if (!(dv >= k->dmin && dv <= k->dmax)) {
-			snprintf(why, n, "%s is out of range (expected %s)", shown, expected);
-			return -1;
-		}
-		*(double *)(void *)field = dv;
-		return 0;
-	}
-	case CFG_BOOL:
-		if (len == 4 && !memcmp(text, "true", 4))
-			*(int *)(void *)field = 1;
-		else if (len == 5 && !memcmp(text, "false", 5))
-			*(int *)(void *)field = 0;
-		else {
-			snprintf(why, n, "'%s' is not a boolean (expected %s)", shown, expected);
-			return -1;
-		}
-		return 0;
-	case CFG_ENUM: {
-		int best = -1;
-		size_t bd = SIZE_MAX;
-
-		for (int i = 0; k->names[i]; i++) {
-			size_t nl = strlen(k->names[i]), d;
-
-			if (nl == len && !memcmp(text, k->names[i], len)) {
-				*(int *)(void *)field = i;
-				return 0;
-			}
-			d = edit_distance(text, len, k->names[i], nl);
-			if (d < bd) {
-				bd = d;
-				best = i;
-			}
-		}
-		if (best >= 0 && close_enough(bd, len))
-			snprintf(why, n, "'%s' is not allowed, did you mean %s? (expected %s)", shown,
-				 k->names[best], expected);
-		else
-			snprintf(why, n, "'%s' is not allowed (expected %s)", shown, expected);
-		return -1;
-	}
-	case CFG_NAME: {
-		size_t good = 0;
-
-		while (good < len && valid_name_char(text[good]))
-			good++;
-		if (good < len || len == 0 || len >= GS_CFG_NAME_MAX) {
-			snprintf(why, n, "'%s' is not a valid name (expected %s)", shown, expected);
-			return -1;
-		}
-		memset(field, 0, GS_CFG_NAME_MAX);	/* dumps and memcmp see no stale bytes */
-		memcpy(field, text, len);
-		return 0;
-	}
+	case CFG_INT: return parse_int_value(k, &v, field, why, n);
+	case CFG_DOUBLE: return parse_double_value(k, &v, field, why, n);
+	case CFG_BOOL: return parse_bool_value(&v, field, why, n);
+	case CFG_ENUM: return parse_enum_value(k, &v, field, why, n);
+	case CFG_NAME: return parse_name_value(&v, field, why, n);
 	}
 	return -1;
 }
