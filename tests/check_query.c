@@ -325,9 +325,9 @@ START_TEST(end_to_end_run_merge_query)
 	snprintf(b, sizeof b, "%s/b.db", dir);
 	snprintf(o, sizeof o, "%s/out.db", dir);
 	/* cycles hand-worked in the traces' comments: 9, 16, 44 */
-	run_trace(a, "traces/gather-conflict-free.gst", "workload=gather", "layout=free");
-	run_trace(a, "traces/gather-strides.gst", "workload=gather", "layout=strided");
-	run_trace(b, "traces/gs-spmv-16x16.gst", "workload=spmv", "layout=free");
+	run_trace(a, "traces/gather-conflict-free.gst", "kernel=gather", "layout=free");
+	run_trace(a, "traces/gather-strides.gst", "kernel=gather", "layout=strided");
+	run_trace(b, "traces/gs-spmv-16x16.gst", "kernel=spmv", "layout=free");
 	ck_assert_int_eq(gssim(&out, "db", "merge", o, a, b, NULL, NULL), 0);
 	snprintf(want, sizeof want, "merged 3 runs from 2 files into %s (0 already there)\n", o);
 	ck_assert_str_eq(out, want);
@@ -336,10 +336,10 @@ START_TEST(end_to_end_run_merge_query)
 	snprintf(want, sizeof want, "merged 0 runs from 2 files into %s (3 already there)\n", o);
 	ck_assert_str_eq(out, want);
 	free(out);
-	ck_assert_int_eq(gssim(&out, "query", o, "pivot", "--rows", "workload", "--cols",
+	ck_assert_int_eq(gssim(&out, "query", o, "pivot", "--rows", "kernel", "--cols",
 			       "layout"), 0);
-	ck_assert_str_eq(out, "workload  free  strided\n--------  ----  -------\n"
-			 "gather       9       16\nspmv        44        -\n");
+	ck_assert_str_eq(out, "kernel  free  strided\n------  ----  -------\n"
+			 "gather     9       16\nspmv      44        -\n");
 	free(out);
 	ck_assert_int_eq(gssim(&out, "query", o, "--sql", "SELECT count(*) AS n FROM stats",
 			       "--csv", NULL, NULL), 0);

@@ -288,7 +288,7 @@ Suite *sweep_run_suite(void)
 	tcase_add_test(tc, test_points_and_grown_spec);
 	tcase_add_test(tc, test_failed_point_listed_and_recorded);
 	tcase_add_test(tc, test_bad_spec_touches_nothing);
-	(void)test_point_equals_standalone_run;	/* joins when gssim run records point keys */
+	tcase_add_test(tc, test_point_equals_standalone_run);
 	tcase_add_test(tc, test_interrupt_then_resume);
 	suite_add_tcase(s, tc);
 	return s;
