@@ -185,6 +185,7 @@ int cmd_prune(int argc, char **argv)
 	if (job_check(&o, "prune", &err) || load_config(&cfg, config_path, &ov, &err) ||
 	    job_layers(&o, &layer, &n, &err) ||
 	    pattern_parse(o.job.pattern, cfg.vector.lanes, &pat, &err) ||
+	    pattern_check_sparsity(&pat, o.job.sparsity, &err) ||
 	    layer_weights(&o.job, layer, &w, &rows, &cols, &err)) {
 		rc = report(&err, EXIT_INPUT);
 		goto out;
@@ -194,7 +195,7 @@ int cmd_prune(int argc, char **argv)
 		goto out;
 	}
 	if (prune_matrix(w, rows, cols, bank, &pat, o.job.sparsity, &pr, &err) ||
-	    gsf_write(out, &pr, value_bytes, &err)) {
+	    pattern_check_achieved(&pr, &err) || gsf_write(out, &pr, value_bytes, &err)) {
 		rc = report(&err, EXIT_INPUT);
 		goto out;
 	}

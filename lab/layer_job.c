@@ -142,7 +142,8 @@ int layer_prune(const struct layer_job *job, const struct layer *layer,
 		}
 		return 0;
 	}
-	if (pattern_parse(job->pattern, cfg->vector.lanes, &pat, err))
+	if (pattern_parse(job->pattern, cfg->vector.lanes, &pat, err) ||
+	    pattern_check_sparsity(&pat, job->sparsity, err))
 		return -1;
 	if (layer_weights(job, layer, &w, &rows, &cols, err))
 		return -1;
@@ -153,7 +154,8 @@ int layer_prune(const struct layer_job *job, const struct layer *layer,
 			goto out;
 		}
 	}
-	if (prune_matrix(w, rows, cols, bank, &pat, job->sparsity, pr, err))
+	if (prune_matrix(w, rows, cols, bank, &pat, job->sparsity, pr, err) ||
+	    pattern_check_achieved(pr, err))
 		goto out;
 	if (w_frac_kept)
 		*w_frac_kept = fraction_kept(w, (uint64_t)rows * cols, pr);

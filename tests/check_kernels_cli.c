@@ -227,6 +227,39 @@ START_TEST(workloads_command)
 }
 END_TEST
 
+/* A sparsity the pattern cannot reach is refused before anything is
+** written, with what the pattern achieves. */
+START_TEST(unreachable_sparsity_refused)
+{
+	char *out = NULL, *db = tmp_path("r.db"), *gsf = tmp_path("nm.gsf");
+	const char *run[] = { "run", "--config", "configs/default.yaml", "--workload",
+			      "gnmt:decoder.att_rnn.attn.linear_k", "--pattern", "nm:2:4",
+			      "--sparsity", "0.9", "--db", db, "-q", NULL };
+	const char *prune[] = { "prune", "--weights", "tests/data/fc_64x128_f32.npy", "--pattern",
+				"dense", "--sparsity", "0.9", "-o", gsf, NULL };
+	const char *gen[] = { "gen", "--weights", "tests/data/fc_64x128_f32.npy", "--pattern",
+			      "nm:1:4", "--sparsity", "0.5", "--config", "configs/default.yaml",
+			      "-o", gsf, NULL };
+
+	ck_assert_int_eq(tu_run_gssim(run, &out), 2);
+	ck_assert_msg(strstr(out, "pattern nm:2:4 achieves sparsity 0.5 (1 - N/M), not the asked 0.9\n"),
+		      "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_run_gssim(prune, &out), 2);
+	ck_assert_msg(strstr(out, "pattern dense achieves sparsity 0 (it keeps every weight), not the "
+			      "asked 0.9\n"), "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_run_gssim(gen, &out), 2);
+	ck_assert_msg(strstr(out, "pattern nm:1:4 achieves sparsity 0.75 (1 - N/M), not the asked 0.5\n"),
+		      "%s", out);
+	free(out);
+	ck_assert(access(gsf, F_OK) != 0);
+	ck_assert(access(db, F_OK) != 0 || query(db, "SELECT count(*) FROM runs") == 0);
+	free(db);
+	free(gsf);
+}
+END_TEST
+
 Suite *kernels_cli_suite(void)
 {
 	Suite *s = suite_create("kernels_cli");
@@ -240,6 +273,7 @@ Suite *kernels_cli_suite(void)
 	tcase_add_test(tc, gs_layers_gather_without_conflicts);
 	tcase_add_test(tc, whole_network_one_run_per_layer);
 	tcase_add_test(tc, workloads_command);
+	tcase_add_test(tc, unreachable_sparsity_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
