@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv_offset.h"
 #include "gsf.h"
 #include "layer_job.h"
 #include "npy.h"
@@ -84,24 +85,37 @@ int layer_weights(const struct layer_job *job, const struct layer *layer, float 
 	return rc;
 }
 
+/* The kernel's view of a convolution layer (2-D, or 1-D along w). */
+static struct conv_params layer_conv_params(const struct layer *layer, uint32_t batch)
+{
+	int one_d = layer->kind == LAYER_CONV1D;
+	struct conv_params cp = {
+		.batch = batch ? batch : 1,
+		.cin = layer->cin, .cout = layer->cout,
+		.h_in = layer->h_in, .w_in = layer->w_in,
+		.kh = layer->kh, .kw = layer->kw,
+		.stride_h = one_d ? 1 : layer->stride, .stride_w = layer->stride,
+		.pad_h = one_d ? 0 : layer->pad, .pad_w = layer->pad,
+		.dil_h = one_d ? 1 : layer->dilation, .dil_w = layer->dilation,
+	};
+
+	return cp;
+}
+
 uint32_t *layer_col_banks(const struct layer *layer, uint32_t cols, int banks)
 {
 	uint32_t *bank = malloc((size_t)cols * sizeof *bank);
+	struct conv_params cp = { 0 };
 
 	if (!bank)
 		return NULL;
+	if (is_conv(layer))
+		cp = layer_conv_params(layer, 1);
 	for (uint32_t c = 0; c < cols; c++) {
-		uint64_t off = c;
+		/* convolutions: the kernel's gather offset in the whole-cin tile;
+		** its channel chunks keep these classes (conv_pixel_pitch) */
+		uint64_t off = is_conv(layer) ? conv_gather_offset(&cp, cp.cin, cp.cin, c) : c;
 
-		if (is_conv(layer)) {
-			/* column (kh, kw, ci) gathers offset (kh*dil*W_pad + kw*dil)*C_in + ci
-			** from the pixel's base in the zero-padded NHWC tile */
-			uint64_t ci = c % layer->cin, k = c / layer->cin;
-			uint64_t kw = k % layer->kw, kh = k / layer->kw;
-			uint64_t w_pad = (uint64_t)layer->w_in + 2 * (uint64_t)layer->pad;
-
-			off = (kh * layer->dilation * w_pad + kw * layer->dilation) * layer->cin + ci;
-		}
 		bank[c] = (uint32_t)(off % (uint64_t)banks);
 	}
 	return bank;
@@ -177,18 +191,7 @@ int layer_generate(const struct layer_job *job, const struct layer *layer,
 	memset(k, 0, sizeof *k);
 	isa_from_config(&isa, cfg);
 	if (is_conv(layer)) {
-		struct conv_params cp = {
-			.batch = job->batch ? job->batch : 1,
-			.cin = layer->cin, .cout = layer->cout,
-			.h_in = layer->h_in, .w_in = layer->w_in,
-			.kh = layer->kh, .kw = layer->kw,
-			.stride_h = layer->kind == LAYER_CONV1D ? 1 : layer->stride,
-			.stride_w = layer->stride,
-			.pad_h = layer->kind == LAYER_CONV1D ? 0 : layer->pad,
-			.pad_w = layer->pad,
-			.dil_h = layer->kind == LAYER_CONV1D ? 1 : layer->dilation,
-			.dil_w = layer->dilation,
-		};
+		struct conv_params cp = layer_conv_params(layer, job->batch);
 
 		return gen_conv(k, pr, &isa, &cp, err);
 	} else {
