@@ -195,7 +195,7 @@ int cmd_prune(int argc, char **argv)
 		goto out;
 	}
 	if (prune_matrix(w, rows, cols, bank, &pat, o.job.sparsity, &pr, &err) ||
-	    pattern_check_achieved(&pr, &err) || gsf_write(out, &pr, value_bytes, &err)) {
+	    pattern_check_achieved(&pr, &err) || layer_write_gsf(out, layer, &pr, value_bytes, &err)) {
 		rc = report(&err, EXIT_INPUT);
 		goto out;
 	}
