@@ -131,6 +131,7 @@ int cmd_prune(int argc, char **argv)
 		goto out;
 	rc = EXIT_INPUT;
 	if (pattern_parse(c.jo.job.pattern, c.cfg.vector.lanes, &pat, &err) ||
+	    pattern_check_sparsity(&pat, c.jo.job.sparsity, &err) ||
 	    layer_weights(&c.jo.job, c.layer, &w, &rows, &cols, &err)) {
 		rc = report(&err, EXIT_INPUT);
 		goto out;
@@ -140,7 +141,8 @@ int cmd_prune(int argc, char **argv)
 		goto out;
 	}
 	if (prune_matrix(w, rows, cols, bank, &pat, c.jo.job.sparsity, &pr, &err) ||
-	    gsf_write(c.o.val[OPT_OUTPUT], &pr, c.o.count[OPT_FP32] ? 4 : 2, &err)) {
+	    pattern_check_achieved(&pr, &err) ||
+	    layer_write_gsf(c.o.val[OPT_OUTPUT], c.layer, &pr, c.o.count[OPT_FP32] ? 4 : 2, &err)) {
 		rc = report(&err, EXIT_INPUT);
 		goto out;
 	}

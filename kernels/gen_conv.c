@@ -75,7 +75,7 @@ static uint64_t pix_in(const struct gen_conv *c, uint64_t p)
 	const struct tile_geo *tg = &c->ct;
 
 	return tg->in_spm + ((p / tg->tw) * c->p.stride_h * tg->pitch +
-			     (p % tg->tw) * c->p.stride_w * tg->cc) * c->eb;
+			     (p % tg->tw) * c->p.stride_w * tg->pp) * c->eb;
 }
 
 static uint64_t pix_out(const struct gen_conv *c, uint64_t p)

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "conv_offset.h"
 #include "gen_common.h"
 
 #define CONV_TAG_IN 0u		/* + input buffer: dma.in of an input tile */
@@ -32,10 +33,11 @@ enum conv_stage {
 /* One step of the walk: channel chunk k of the tile of output pixels
 ** [oh0, oh0+th) x [ow0, ow0+tw) of image n. Its input buffer holds nrows
 ** rows of pitch elements from padded input row pr0, column c0; a pixel is
-** the cc channels [cs, cs+cc) of the input. */
+** the cc channels [cs, cs+cc) of the input, pp elements apart (pp >= cc,
+** conv_pixel_pitch). */
 struct tile_geo {
 	uint32_t n, oh0, th, ow0, tw, nrows, pr0, c0;
-	uint32_t k, cs, cc;
+	uint32_t k, cs, cc, pp;
 	uint64_t tile;			/* spatial tile index (over the batch) */
 	uint64_t pitch, in_spm, out_spm;
 	unsigned inbuf, outbuf;
@@ -49,6 +51,7 @@ struct gen_conv;
 struct cin_chunk {
 	const struct gen_conv *c;	/* for the index map */
 	uint32_t start, cc;
+	uint32_t pitch;			/* elements per pixel in the input buffer */
 	const struct pruned *w;		/* &sub, or the caller's matrix when unsplit */
 	struct pruned sub;		/* owned when the channels are split */
 	struct wstream ws;
@@ -59,6 +62,8 @@ struct gen_conv {
 	struct conv_params p;
 	struct cin_chunk *ck;		/* nck channel chunks */
 	uint32_t nck, cck, gran;	/* chunks of cck channels (the last may have fewer), multiples of gran */
+	int banks;			/* GS: B, the chunks keep the bank classes; else 0 */
+	uint32_t cpitch;		/* pixel pitch of the largest chunk (buffer sizes) */
 	const struct wstream *ws;	/* the chunk being computed */
 	int mode, lanes, nil;		/* nil: index loads per record (0: none) */
 	uint64_t eb;

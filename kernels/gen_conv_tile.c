@@ -20,7 +20,8 @@
 /* ---- the plan ---- */
 
 /* Bytes of the input and output buffers of a tile of n output rows (row
-** tiles) or n output pixels (segments) with cc channels per input pixel. */
+** tiles) or n output pixels (segments) with cc elements per input pixel
+** (the pixel pitch). */
 static void tile_bytes(const struct gen_conv *c, int seg, uint64_t n, uint64_t cc, uint64_t *in,
 		       uint64_t *out)
 {
@@ -76,25 +77,33 @@ static uint64_t tile_max(struct gen_conv *c, int seg, uint64_t max, uint64_t cc,
 }
 
 /* 1 when the smallest tile (one output row, or one pixel when kh == 1)
-** fits with cc channels per input pixel. */
+** fits with a pixel pitch of cc elements. */
 static int smallest_fits(struct gen_conv *c, uint64_t cc)
 {
 	return tile_place(c, 0, 1, cc, 1) || (c->p.kh == 1 && tile_place(c, 1, 1, cc, 1));
 }
 
-/* Channel chunks are multiples of gran channels: the GS bank count (so a
-** chunk-relative offset keeps its bank class ci mod B), the block width of
-** 1xC blocks (blocks stay whole), else the lane count (dense records stay
-** within one kernel position); 1 when cin is not a multiple. */
+/* Channel chunks are multiples of gran channels: the GS bank count always
+** (chunks start at multiples of B and their pixel pitch is = cin mod B,
+** so every chunk-relative offset keeps the bank class the model was pruned
+** with: conv_pixel_pitch), the block width of 1xC blocks (blocks stay
+** whole), else the lane count (dense records stay within one kernel
+** position); for these two, 1 when cin is not a multiple. */
 static uint32_t chunk_granule(const struct gen_conv *c, const struct pattern *pat)
 {
 	uint32_t g = (uint32_t)c->lanes;
 
 	if (pat->kind == PAT_GS)
-		g = (uint32_t)pat->B;
-	else if (pat->kind == PAT_BLOCK && pat->bc > 1)
+		return (uint32_t)pat->B;
+	if (pat->kind == PAT_BLOCK && pat->bc > 1)
 		g = (uint32_t)pat->bc;
 	return c->p.cin % g ? 1 : g;
+}
+
+/* Pixel pitch of a chunk of cc channels (cin: the whole layer). */
+static uint32_t chunk_pitch(const struct gen_conv *c, uint64_t cc)
+{
+	return conv_pixel_pitch(c->p.cin, (uint32_t)conv_min(cc, c->p.cin), c->banks);
 }
 
 static int plan_error(struct gen_conv *c, uint64_t cc, const char *what, struct gs_err *err)
@@ -106,15 +115,15 @@ static int plan_error(struct gen_conv *c, uint64_t cc, const char *what, struct 
 	if (cc < c->p.cin)
 		snprintf(split, sizeof(split), " even with the input channels split into chunks of %llu",
 			 (unsigned long long)cc);
-	tile_bytes(c, seg, 1, cc, &in, &out);
+	tile_bytes(c, seg, 1, chunk_pitch(c, cc), &in, &out);
 	if (seg)
 		return gs_errf(err, "%s: one output pixel needs %llu bytes of scratchpad%s (input %u columns x %llu channels + %u outputs, %d-byte elements, each aligned to %u) but the scratchpad has %llu bytes",
 			       what, (unsigned long long)(gen_align_up(in, GEN_ALIGN) + out), split,
-			       c->ekw, (unsigned long long)cc, c->p.cout, eb, GEN_ALIGN,
+			       c->ekw, (unsigned long long)chunk_pitch(c, cc), c->p.cout, eb, GEN_ALIGN,
 			       (unsigned long long)spm);
 	return gs_errf(err, "%s: one output row needs %llu bytes of scratchpad%s (input %u padded rows x %u columns x %llu channels + %u x %u outputs, %d-byte elements, each aligned to %u) but the scratchpad has %llu bytes; rows cannot be split because kh > 1",
 		       what, (unsigned long long)(gen_align_up(in, GEN_ALIGN) + out), split, c->ekh,
-		       c->w_pad, (unsigned long long)cc, c->w_out, c->p.cout, eb, GEN_ALIGN,
+		       c->w_pad, (unsigned long long)chunk_pitch(c, cc), c->w_out, c->p.cout, eb, GEN_ALIGN,
 		       (unsigned long long)spm);
 }
 
@@ -127,16 +136,18 @@ static int plan_chunks(struct gen_conv *c, const struct pattern *pat, const char
 {
 	uint64_t units, lo = 0, hi, mid, n;
 
+	c->banks = pat->kind == PAT_GS ? pat->B : 0;
 	c->gran = chunk_granule(c, pat);
 	c->nck = 1;
 	c->cck = c->p.cin;
+	c->cpitch = c->p.cin;
 	if (smallest_fits(c, c->p.cin))
 		return 0;
-	units = c->p.cin / c->gran;
+	units = (c->p.cin + c->gran - 1) / c->gran;
 	hi = units;
 	while (lo < hi) {
 		mid = lo + (hi - lo + 1) / 2;
-		if (smallest_fits(c, mid * c->gran))
+		if (smallest_fits(c, chunk_pitch(c, mid * c->gran)))
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -146,6 +157,7 @@ static int plan_chunks(struct gen_conv *c, const struct pattern *pat, const char
 	n = (units + lo - 1) / lo;	/* fewest chunks of at most lo units */
 	c->cck = (uint32_t)((units + n - 1) / n * c->gran);
 	c->nck = (c->p.cin + c->cck - 1) / c->cck;
+	c->cpitch = chunk_pitch(c, c->cck);
 	return 0;
 }
 
@@ -160,7 +172,7 @@ int conv_plan(struct gen_conv *c, const struct pattern *pat, const char *what, s
 
 	if (plan_chunks(c, pat, what, err) < 0)
 		return -1;
-	cc = c->cck;
+	cc = c->cpitch;
 	len = c->h_out;
 	t1 = tile_max(c, 0, len, cc, 1);
 	if (!t1) {
@@ -186,16 +198,14 @@ int conv_plan(struct gen_conv *c, const struct pattern *pat, const char *what, s
 /* ---- the chunks' weights ---- */
 
 /* Element offset of column col of chunk ch from the receptive field base
-** in a buffer of padded rows of w_pad pixels of ch->cc elements
-** (gs-patterns.md §2.1 with dilation). */
+** in a buffer of padded rows of w_pad pixels of ch->pitch elements
+** (gs-patterns.md §2.1 with dilation; the formula the pruner's bank
+** classes use too). */
 static uint32_t chunk_offset(const void *ctx, uint32_t col)
 {
 	const struct cin_chunk *ch = ctx;
-	const struct conv_params *p = &ch->c->p;
-	uint32_t ci = col % ch->cc, kpos = col / ch->cc;
-	uint64_t kh_i = kpos / p->kw, kw_i = kpos % p->kw;
 
-	return (uint32_t)((kh_i * p->dil_h * ch->c->w_pad + kw_i * p->dil_w) * ch->cc + ci);
+	return (uint32_t)conv_gather_offset(&ch->c->p, ch->cc, ch->pitch, col);
 }
 
 /* The column of chunk ch that original column col becomes, or GS_COL_NONE. */
@@ -298,7 +308,7 @@ int conv_chunks_init(struct gen_conv *c, const struct pruned *w, int fmt, uint64
 		return gs_errf(err, "%s: the input channels must be split to fit the scratchpad, but 1x%d blocks straddle kernel positions when cin (%u) is not a multiple of %d",
 			       what, w->pat.bc, p->cin, w->pat.bc);
 	/* every chunk's indices have the width of the largest chunk's */
-	range = ((p->kh - 1ull) * p->dil_h * c->w_pad + (p->kw - 1ull) * p->dil_w) * c->cck + c->cck;
+	range = conv_gather_offset(p, c->cck, c->cpitch, p->kh * p->kw * c->cck - 1) + 1;
 	c->ck = calloc(c->nck, sizeof(*c->ck));
 	if (!c->ck)
 		return gs_errf(err, "%s: out of memory", what);
@@ -308,6 +318,7 @@ int conv_chunks_init(struct gen_conv *c, const struct pruned *w, int fmt, uint64
 		ch->c = c;
 		ch->start = k * c->cck;
 		ch->cc = (uint32_t)conv_min(c->cck, p->cin - ch->start);
+		ch->pitch = chunk_pitch(c, ch->cc);
 		ch->w = w;
 		if (c->nck > 1) {
 			if (chunk_restrict(ch, w, p) < 0)
@@ -360,6 +371,7 @@ void conv_step_of(const struct gen_conv *c, uint64_t s, struct tile_geo *tg)
 	tg->k = (uint32_t)(s % c->nck);
 	tg->cs = c->ck[tg->k].start;
 	tg->cc = c->ck[tg->k].cc;
+	tg->pp = c->ck[tg->k].pitch;
 	tg->n = (uint32_t)(t / c->tiles_img);
 	tg->inbuf = (unsigned)(s % c->nbuf);
 	tg->outbuf = (unsigned)(t % c->nbuf);
@@ -370,7 +382,7 @@ void conv_step_of(const struct gen_conv *c, uint64_t s, struct tile_geo *tg)
 		tg->tw = (uint32_t)conv_min(c->tile, c->w_out - tg->ow0);
 		tg->nrows = 1;
 		tg->c0 = tg->ow0 * c->p.stride_w;
-		tg->pitch = ((uint64_t)(tg->tw - 1) * c->p.stride_w + c->ekw) * tg->cc;
+		tg->pitch = ((uint64_t)(tg->tw - 1) * c->p.stride_w + c->ekw) * tg->pp;
 	} else {
 		tg->oh0 = (uint32_t)k * c->tile;
 		tg->th = (uint32_t)conv_min(c->tile, c->h_out - tg->oh0);
@@ -378,7 +390,7 @@ void conv_step_of(const struct gen_conv *c, uint64_t s, struct tile_geo *tg)
 		tg->tw = c->w_out;
 		tg->nrows = (tg->th - 1) * c->p.stride_h + c->ekh;
 		tg->c0 = 0;
-		tg->pitch = (uint64_t)c->w_pad * tg->cc;
+		tg->pitch = (uint64_t)c->w_pad * tg->pp;
 	}
 	tg->pr0 = tg->oh0 * c->p.stride_h;
 	tg->in_spm = c->in_spm[tg->inbuf];
@@ -392,14 +404,14 @@ static int row_data(const struct gen_conv *c, const struct tile_geo *tg, uint32_
 		    uint64_t *lo, uint64_t *hi, uint64_t *src)
 {
 	const struct conv_params *p = &c->p;
-	uint64_t pr = (uint64_t)tg->pr0 + i, cols = tg->pitch / tg->cc;
+	uint64_t pr = (uint64_t)tg->pr0 + i, cols = tg->pitch / tg->pp;
 	uint64_t a = tg->c0 > p->pad_w ? tg->c0 : p->pad_w;
 	uint64_t b = conv_min(tg->c0 + cols, (uint64_t)p->pad_w + p->w_in);
 
 	if (pr < p->pad_h || pr >= (uint64_t)p->pad_h + p->h_in || a >= b)
 		return 0;
-	*lo = i * tg->pitch + (a - tg->c0) * tg->cc;
-	*hi = i * tg->pitch + (b - tg->c0) * tg->cc;
+	*lo = i * tg->pitch + (a - tg->c0) * tg->pp;
+	*hi = i * tg->pitch + (b - tg->c0) * tg->pp;
 	*src = GEN_X_MEM + ((((uint64_t)tg->n * p->h_in + (pr - p->pad_h)) * p->w_in +
 			     (a - p->pad_w)) * p->cin + tg->cs) * c->eb;
 	return 1;
@@ -419,15 +431,16 @@ void conv_fill_begin(struct gen_conv *c, uint64_t s, int ret)
 }
 
 /* Per data pixel: one dma.in of its cc channels (a split pixel is not
-** contiguous with the next in main memory). */
+** contiguous with the next in main memory), pp apart in the buffer; the
+** pp - cc elements after each are never gathered. */
 static void fill_pixels(struct gen_conv *c, uint64_t lo, uint64_t hi, uint64_t src)
 {
 	const struct tile_geo *tg = &c->ft;
-	uint64_t npix = (hi - lo) / tg->cc;
+	uint64_t npix = (hi - lo) / tg->pp;
 	int k;
 
 	for (k = 0; k < DMA_PER_REFILL && c->fpix < npix; k++, c->fpix++)
-		emit_dma_in(&c->base, CONV_TAG_IN + tg->inbuf, tg->in_spm + (lo + c->fpix * tg->cc) * c->eb,
+		emit_dma_in(&c->base, CONV_TAG_IN + tg->inbuf, tg->in_spm + (lo + c->fpix * tg->pp) * c->eb,
 			    src + c->fpix * c->p.cin * c->eb, (uint32_t)(tg->cc * c->eb));
 	if (c->fpix == npix) {
 		c->fpix = 0;

@@ -237,7 +237,7 @@ int gsf_inspect(const char *path, FILE *out, struct gs_err *err)
 	static const char *const vnames[] = { "", "", "fp16", "", "fp32" };
 	struct pruned p;
 	struct gsf_layout L;
-	char name[96], why[256];
+	char name[96], why[256], geo[160];
 	uint64_t mn, mx;
 	double mean, nnz;
 	int i;
@@ -245,9 +245,11 @@ int gsf_inspect(const char *path, FILE *out, struct gs_err *err)
 	if (gsf_read_layout(path, &p, &L, err))
 		return -1;
 	nnz = (double)p.nnz;
-	fprintf(out, "file:         %s (GSF v%d, %llu bytes)\n", path, GSF_VERSION,
+	fprintf(out, "file:         %s (GSF v%d, %llu bytes)\n", path, L.version,
 		(unsigned long long)L.total);
 	fprintf(out, "shape:        %u x %u (rows = outputs x cols = inputs)\n", p.rows, p.cols);
+	fprintf(out, "layer:        %s\n", L.version < 2 ? "not recorded (format version 1)" :
+		gsf_geometry_text(&L.geom, p.rows, p.cols, geo, sizeof geo));
 	fprintf(out, "pattern:      %s\n", pattern_name(&p.pat, name, sizeof(name)));
 	fprintf(out, "types:        values %s, indices u%d%s\n", vnames[L.vb], 8 * L.ib,
 		L.store == GSF_STORE_GS ? (L.rb == 2 ? ", rowind u16" : ", rowind u32") : "");

@@ -12,7 +12,7 @@
 #include "gs_check.h"
 #include "gsf.h"
 
-#define GSF_VERSION 1
+#define GSF_VERSION 2		/* written; 1 and 2 are read */
 #define GSF_HDR 128		/* header bytes */
 #define GSF_CRC 4		/* trailing CRC-32 */
 
@@ -23,6 +23,18 @@ enum {
 	H_ROWS = 28, H_COLS = 32, H_OUTER = 36, H_INNER = 40, H_NNZ = 48, H_TARGET = 56,
 	H_SPARSITY = 64, H_ABS = 72, H_SQ = 80, H_SEC = 88, H_PAD2 = 112
 };
+/* Version 2: the layer geometry in what version 1 reserved (§2.1). */
+enum {
+	H_GKIND = 112, H_GSTRIDE = 113, H_GPAD = 114, H_GDIL = 115, H_GKH = 116, H_GKW = 118,
+	H_GHIN = 120, H_GWIN = 124
+};
+
+/* The geometry fields of a header h (GSF_HDR bytes): encode g into them,
+** or decode them (version 2) into *g; decode returns -1 with *off the
+** offset of the first bad field and msg what is wrong. */
+void gsf_geom_encode(unsigned char *h, const struct gsf_geometry *g);
+int gsf_geom_decode(const unsigned char *h, uint32_t rows, uint32_t cols, struct gsf_geometry *g,
+		    uint64_t *off, char *msg, size_t n);
 
 #define GSF_FLAG_NONUNIFORM 1u
 #define GSF_FLAG_EXACT 2u
@@ -38,6 +50,8 @@ struct gsf_layout {
 	uint64_t inner;		/* buckets / blocks / nnz */
 	uint64_t sec[3], off[3], total;
 	uint64_t bsr_min, bsr_max;	/* blocks per block row (read side, BSR) */
+	int version;			/* read side: the file's format version */
+	struct gsf_geometry geom;	/* read side: the recorded layer */
 };
 
 int gsf_store_of(int kind);

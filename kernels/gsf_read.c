@@ -128,9 +128,10 @@ static int check_frame(const struct rin *r, struct gsf_layout *L)
 		return at(r, 0, "not a GSF file (expected the magic \"GSF\\0\")");
 	if (r->size < GSF_HDR)
 		return at(r, r->size, "file ends inside the %d-byte header", GSF_HDR);
-	if (le(r, H_VERSION, 2) != GSF_VERSION)
-		return at(r, H_VERSION, "format version %u not supported (this gssim reads version %d)",
-			  (unsigned)le(r, H_VERSION, 2), GSF_VERSION);
+	L->version = (int)le(r, H_VERSION, 2);
+	if (L->version < 1 || L->version > GSF_VERSION)
+		return at(r, H_VERSION, "format version %u not supported (this gssim reads versions "
+			  "1 to %d)", (unsigned)le(r, H_VERSION, 2), GSF_VERSION);
 	if (le(r, H_HDRSIZE, 2) != GSF_HDR)
 		return at(r, H_HDRSIZE, "header size %u (expected %d)", (unsigned)le(r, H_HDRSIZE, 2),
 			  GSF_HDR);
@@ -199,6 +200,17 @@ static int parse_pattern(const struct rin *r, struct pattern *pat)
 	return 0;
 }
 
+/* Version 2: the layer geometry (docs/gs-format.md §2.1). */
+static int check_geometry(const struct rin *r, const struct pruned *p, struct gsf_layout *L)
+{
+	char msg[160];
+	uint64_t off = 0;
+
+	if (gsf_geom_decode(r->b, p->rows, p->cols, &L->geom, &off, msg, sizeof msg))
+		return at(r, off, "%s", msg);
+	return 0;
+}
+
 /* Header fields, and each section's size against the counts. */
 static int check_header(const struct rin *r, struct pruned *p, struct gsf_layout *L)
 {
@@ -208,7 +220,7 @@ static int check_header(const struct rin *r, struct pruned *p, struct gsf_layout
 	for (int i = 0; i < 3; i++)
 		if (r->b[zeros[i]])
 			return at(r, (uint64_t)zeros[i], "reserved byte is not 0");
-	for (int i = H_PAD2; i < GSF_HDR; i++)
+	for (int i = H_PAD2; i < GSF_HDR && L->version == 1; i++)
 		if (r->b[i])
 			return at(r, (uint64_t)i, "reserved byte is not 0");
 	if (parse_pattern(r, &p->pat))
@@ -241,6 +253,8 @@ static int check_header(const struct rin *r, struct pruned *p, struct gsf_layout
 	if (L->inner > UINT32_MAX)
 		return at(r, H_INNER, "%llu buckets / blocks / entries: more than 32-bit pointers "
 			  "can count", (unsigned long long)L->inner);
+	if (L->version >= 2 && check_geometry(r, p, L))
+		return -1;
 	p->nnz = le(r, H_NNZ, 8);
 	if (p->nnz > rows * cols || (L->store == GSF_STORE_CSR && p->nnz != L->inner))
 		return at(r, H_NNZ, "nnz %llu does not fit the matrix or the entry count %llu",
@@ -507,4 +521,16 @@ int gsf_read(const char *path, struct pruned *out, struct gs_err *err)
 	struct gsf_layout L;
 
 	return gsf_read_layout(path, out, &L, err);
+}
+
+int gsf_read_geom(const char *path, struct pruned *out, struct gsf_geometry *g,
+		  struct gs_err *err)
+{
+	struct gsf_layout L;
+
+	if (gsf_read_layout(path, out, &L, err))
+		return -1;
+	if (g)
+		*g = L.geom;
+	return 0;
 }

@@ -308,7 +308,8 @@ static int mul_ok(uint64_t a, uint64_t b, uint64_t *out)
 	return 1;
 }
 
-static void make_header(unsigned char *h, const struct pruned *p, const struct gsf_layout *L)
+static void make_header(unsigned char *h, const struct pruned *p, const struct gsf_layout *L,
+			const struct gsf_geometry *g)
 {
 	const struct pattern *pat = &p->pat;
 	uint32_t pa = 0, pb = 0, pc = 0;
@@ -348,6 +349,7 @@ static void make_header(unsigned char *h, const struct pruned *p, const struct g
 	put_f64(h + H_SQ, p->sq_kept);
 	for (int i = 0; i < 3; i++)
 		put_le(h + H_SEC + 8 * i, L->sec[i], 8);
+	gsf_geom_encode(h, g);
 }
 
 static void write_sections(struct wout *w, const struct pruned *p, const struct gsf_layout *L,
@@ -387,6 +389,13 @@ static void write_sections(struct wout *w, const struct pruned *p, const struct 
 
 int gsf_write(const char *path, const struct pruned *p, int value_bytes, struct gs_err *err)
 {
+	return gsf_write_geom(path, p, value_bytes, NULL, err);
+}
+
+int gsf_write_geom(const char *path, const struct pruned *p, int value_bytes,
+		   const struct gsf_geometry *g, struct gs_err *err)
+{
+	struct gs_err sub;
 	struct gsf_layout L;
 	struct bsr b = { 0, 0, NULL, NULL };
 	struct wout *w = NULL;
@@ -399,6 +408,8 @@ int gsf_write(const char *path, const struct pruned *p, int value_bytes, struct 
 		return bad(err, path, "value bytes %d (expected 2 for fp16 or 4 for fp32)", value_bytes);
 	if (check_common(path, p, value_bytes, err))
 		return -1;
+	if (g && gsf_geometry_check(g, p->rows, p->cols, &sub))
+		return bad(err, path, "%s", sub.msg);
 	memset(&L, 0, sizeof(L));
 	L.store = gsf_store_of(p->pat.kind);
 	L.vb = value_bytes;
@@ -430,7 +441,7 @@ int gsf_write(const char *path, const struct pruned *p, int value_bytes, struct 
 		goto out;
 	}
 	gsf_layout_finish(&L);
-	make_header(h, p, &L);
+	make_header(h, p, &L, g);
 	w = malloc(sizeof(*w));
 	if (!w) {
 		bad(err, path, "out of memory");

@@ -2,6 +2,8 @@
 ** pattern.c: pattern names <-> struct pattern, pattern validation and
 ** pruned_free (see sparse.h).
 */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,4 +216,57 @@ const char *pattern_name(const struct pattern *p, char *buf, size_t n)
 		break;
 	}
 	return buf;
+}
+
+int pattern_check_sparsity(const struct pattern *p, double target, struct gs_err *err)
+{
+	char name[128];
+	double reach;
+
+	if (p->kind == PAT_DENSE)
+		reach = 0;
+	else if (p->kind == PAT_NM)
+		reach = 1.0 - (double)p->n / p->m;
+	else
+		return 0;
+	if (fabs(target - reach) <= SPARSITY_SLACK)
+		return 0;
+	return gs_errf(err, "pattern %s achieves sparsity %.6g (%s), not the asked %.6g",
+		       pattern_name(p, name, sizeof name), reach,
+		       p->kind == PAT_DENSE ? "it keeps every weight" : "1 - N/M", target);
+}
+
+double pattern_sparsity_rounding(const struct pattern *p, uint32_t rows, uint32_t cols)
+{
+	double n = (double)rows * cols;
+
+	if (!rows || !cols)
+		return 1;
+	switch (p->kind) {
+	case PAT_UNSTRUCTURED:
+		return 0.5 / n;
+	case PAT_BLOCK:	/* stops within half a block of round((1-s) n) */
+		return ((double)((uint64_t)p->br * (uint64_t)p->bc / 2) + 0.5) / n;
+	case PAT_NM:	/* a last partial run of a row rounds its share */
+		return SPARSITY_SLACK + 0.5 / cols;
+	case PAT_GS:	/* t (or t_g) rounded to whole buckets: h entries per row each */
+		return 0.5 * p->h / cols + 0.5 / n;
+	default:
+		return SPARSITY_SLACK;
+	}
+}
+
+int pattern_check_achieved(const struct pruned *pr, struct gs_err *err)
+{
+	double tol = pattern_sparsity_rounding(&pr->pat, pr->rows, pr->cols);
+	char name[128];
+
+	if (fabs(pr->sparsity - pr->target_sparsity) <= tol + 1e-12)
+		return 0;
+	return gs_errf(err, "pattern %s reaches sparsity %.6g on this %u x %u matrix, not the "
+		       "asked %.6g (its rounding allows %.3g)%s",
+		       pattern_name(&pr->pat, name, sizeof name), pr->sparsity, pr->rows, pr->cols,
+		       pr->target_sparsity, tol,
+		       pr->pat.kind == PAT_GS ? ": the columns per bank class (and cols / h) cap "
+		       "the buckets per group" : "");
 }

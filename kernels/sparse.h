@@ -86,4 +86,20 @@ struct pruned {
 
 void pruned_free(struct pruned *p);
 
+/* Sparsities a pattern can reach (docs/kernels.md "Sparsity per pattern").
+** A target written to three decimals is read as meant: SPARSITY_SLACK. */
+#define SPARSITY_SLACK 5e-4
+/* Before pruning, from the pattern alone: dense reaches only 0 and nm:N:M
+** only 1 - N/M (each within SPARSITY_SLACK); -1 with a message saying what
+** the pattern achieves otherwise. Every other pattern takes any 0..1. */
+int pattern_check_sparsity(const struct pattern *p, double target, struct gs_err *err);
+/* How far a rows x cols matrix pruned to p may land from its target:
+** half the pattern's step (one weight, block, run remainder, bucket) over
+** the matrix, plus SPARSITY_SLACK for dense and N:M. */
+double pattern_sparsity_rounding(const struct pattern *p, uint32_t rows, uint32_t cols);
+/* After pruning: pr->sparsity within pattern_sparsity_rounding of
+** pr->target_sparsity (GS lowers its bucket count when the bank classes
+** cannot feed it); -1 with a message naming both otherwise. */
+int pattern_check_achieved(const struct pruned *pr, struct gs_err *err);
+
 #endif

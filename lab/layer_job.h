@@ -13,6 +13,7 @@
 #include "config.h"
 #include "err.h"
 #include "gen.h"
+#include "gsf.h"
 #include "sparse.h"
 #include "workload.h"
 
@@ -40,8 +41,17 @@ int layer_weights(const struct layer_job *job, const struct layer *layer, float 
 ** c mod B for matrices, the gather offset's bank for convolutions. */
 uint32_t *layer_col_banks(const struct layer *layer, uint32_t cols, int banks);
 
+/* The layer geometry a .gsf records for layer (NULL, FC, LSTM: a matrix),
+** and writing pr with it (gsf_write_geom). */
+void layer_geometry(const struct layer *layer, struct gsf_geometry *g);
+int layer_write_gsf(const char *path, const struct layer *layer, const struct pruned *pr,
+		    int value_bytes, struct gs_err *err);
+
 /* Prune (into *pr; or read job->gsf) and generate (into *k). layer NULL
-** as above (a fully connected layer of the matrix's shape). */
+** as above (a fully connected layer of the matrix's shape); with job->gsf,
+** layer NULL takes the layer the file records (a convolution's geometry),
+** refused for a file that records none (version 1: give the layer), and
+** a given layer must match the recorded one. */
 /* *w_frac_kept (if non-NULL): sum |w| kept / sum |w| of the dense matrix,
 ** an absolute quality measure comparable across patterns and sparsities
 ** (-1 when the layer comes from a .gsf, whose dense weights are unknown). */

@@ -200,7 +200,8 @@ static int point_source(const struct sweep_spec *s, size_t src, struct sweep_poi
 	work = src / s->nprunes;
 	pr = &s->prune[prune];
 	if (pattern_parse(pr->pattern, p->cfg.vector.lanes, &pat, &e) ||
-	    gen_pattern_fits(&pat, p->cfg.vector.lanes, &e))
+	    gen_pattern_fits(&pat, p->cfg.vector.lanes, &e) ||
+	    pattern_check_sparsity(&pat, pr->sparsity, &e))
 		return gs_errf(err, "%s:%u:%u: patterns: %s (point %zu, %s)", s->path,
 			       pr->at.line, pr->at.col, e.msg, p->index, p->config_name);
 	pattern_name(&pat, p->pattern_name, sizeof p->pattern_name);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv_offset.h"
 #include "funcsim.h"
 #include "gen.h"
 #include "gen_common.h"
@@ -48,13 +49,11 @@ static uint32_t out_dim(uint32_t in, uint32_t pad, uint32_t k, uint32_t dil, uin
 	return (in + 2 * pad - (k - 1) * dil - 1) / s + 1;
 }
 
-/* The documented GS bank class of weight column col: its gather offset
-** mod B, with padded rows of w_in + 2 pad_w pixels. */
+/* The GS bank class of weight column col is its whole-layer gather offset
+** mod B (kernels/conv_offset.h, the pruner's and the kernel's formula). */
 static uint32_t col_offset(const struct conv_params *p, uint32_t col)
 {
-	uint32_t ci = col % p->cin, kpos = col / p->cin, wp = p->w_in + 2 * p->pad_w;
-
-	return ((kpos / p->kw) * p->dil_h * wp + (kpos % p->kw) * p->dil_w) * p->cin + ci;
+	return (uint32_t)conv_gather_offset(p, p->cin, p->cin, col);
 }
 
 static void prune_conv(struct pruned *pr, const struct conv_params *p, const float *w,
@@ -648,19 +647,46 @@ START_TEST(test_split_2d)
 }
 END_TEST
 
-/* cin = 60, not a multiple of 8: chunks of any size (fp16: 2 of 30, fp32:
-** 4 of 15). The GS bank classes of the chunks' offsets then differ from the
-** whole-cin ones the model was pruned with (docs), so banks are not
-** checked here; 1x8 blocks cannot be split (check_gen_conv2.c). */
+/* cin = 60, not a multiple of 8: chunks of any size for these patterns
+** (fp16: 2 of 30, fp32: 4 of 15); GS has its own test below; 1x8 blocks
+** cannot be split (check_gen_conv2.c). */
 START_TEST(test_split_odd_channels)
 {
-	static const char *const pat[] = { "dense", "unstructured", "block:8x1", "nm:2:8", "gs-v",
-					   "gs-h", "gs:V=8,h=2,B=8" };
+	static const char *const pat[] = { "dense", "unstructured", "block:8x1", "nm:2:8" };
 	static const uint32_t cc[] = { 30, 15, 30 };
 	struct conv_params p = conv(2, 5, 5, 60, 20, 3, 3, 1, 1, 1);
-	struct sweep sw = { pat, sizeof(pat) / sizeof(pat[0]), 2, 3, cc, 1, 1, 0 };
+	struct sweep sw = { pat, sizeof(pat) / sizeof(pat[0]), 2, 3, cc, 0, 1, 0 };
 
 	sweep_on(&p, &sw, NULL, 75);
+}
+END_TEST
+
+/* GS with cin = 60 = 4 (mod 8) split into chunks: the chunks start at
+** multiples of B = 8 and each pixel of a chunk of cc channels takes
+** cc + (60 - cc) mod 8 elements, so every gather keeps the bank class of
+** its whole-layer offset the model was pruned with: the tap checks distinct
+** banks on every gather. (Chunks of 30 channels at a pitch of 30, as
+** before, put lanes of one bucket into one bank.)
+** 2-D, 5x5 pad 1 (w_pad 7), 3x3, cout 20, 2 KiB: one output row needs
+** 3 x 7 = 21 pixels of input. fp16: 42 pitch (aligned to 64) + 200 <= 2048
+** gives pitch <= 42, so chunks of 8m with 8m + 4 <= 42: m = 4, 2 chunks of
+** 32 (pitch 36) and 28 (pitch 28); fp32: 84 pitch + 400 gives pitch <= 19:
+** m = 1, 7 chunks of 8 (pitch 12) and one of 4.
+** 1-D, kw 9 dilation 2 (17 columns), cout 16: one pixel needs 17 pitch.
+** fp16: 34 pitch (aligned) + 32 <= 2048 gives pitch <= 58: m <= 6, 8 units
+** in 2 chunks of 32 and 28; fp32: 68 pitch + 64 gives pitch <= 29: m = 3,
+** 3 chunks of 24, 24, 12. */
+START_TEST(test_split_gs_odd_channels)
+{
+	static const char *const pat[] = { "gs-v", "gs-h", "gs:V=8,h=2,B=8", "gs-v,nonuniform" };
+	static const uint32_t cc2[] = { 32, 8, 32 }, cc1[] = { 32, 24, 32 };
+	struct conv_params p = conv(2, 5, 5, 60, 20, 3, 3, 1, 1, 1);
+	struct conv_params q = conv(1, 1, 40, 60, 16, 1, 9, 1, 8, 2);
+	struct sweep sw = { pat, sizeof(pat) / sizeof(pat[0]), 2, 3, cc2, 0, 1, 0 };
+
+	sweep_on(&p, &sw, NULL, 76);
+	sw.cc = cc1;
+	sweep_on(&q, &sw, NULL, 77);
 }
 END_TEST
 
@@ -684,6 +710,7 @@ Suite *gen_conv_suite(void)
 	tcase_add_test(tc, test_split_1d);
 	tcase_add_test(tc, test_split_2d);
 	tcase_add_test(tc, test_split_odd_channels);
+	tcase_add_test(tc, test_split_gs_odd_channels);
 	suite_add_tcase(s, tc);
 	return s;
 }

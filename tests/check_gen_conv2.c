@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "conv_offset.h"
 #include "gen.h"
 #include "gen_common.h"
 #include "machine.h"
@@ -38,11 +39,11 @@ static struct conv_params conv(uint32_t batch, uint32_t h, uint32_t w, uint32_t 
 }
 
 /* Random weights pruned to pat_name with the documented bank classes
-** (gather offset with the whole cin, mod B; cli/layer_job.c does the same). */
+** (conv_gather_offset with the whole cin, mod B, as lab/layer_job.c). */
 static void prune_conv(struct pruned *pr, const struct conv_params *p, const char *pat_name,
 		       double sparsity, uint64_t seed)
 {
-	uint32_t cols = p->kh * p->kw * p->cin, c, wp = p->w_in + 2 * p->pad_w;
+	uint32_t cols = p->kh * p->kw * p->cin, c;
 	uint64_t n = (uint64_t)p->cout * cols, i;
 	uint32_t *bank = malloc(cols * sizeof(uint32_t));
 	float *w = malloc(n * sizeof(float));
@@ -55,12 +56,9 @@ static void prune_conv(struct pruned *pr, const struct conv_params *p, const cha
 	for (i = 0; i < n; i++)
 		w[i] = (float)rng_gaussian(&r);
 	ck_assert_msg(pattern_parse(pat_name, 8, &pat, &err) == 0, "%s", err.msg);
-	for (c = 0; c < cols; c++) {
-		uint32_t ci = c % p->cin, k = c / p->cin;
-		uint64_t off = ((uint64_t)(k / p->kw) * p->dil_h * wp + (k % p->kw) * p->dil_w) * p->cin + ci;
-
-		bank[c] = (uint32_t)(off % (uint64_t)(pat.kind == PAT_GS ? pat.B : 1));
-	}
+	for (c = 0; c < cols; c++)
+		bank[c] = (uint32_t)(conv_gather_offset(p, p->cin, p->cin, c) %
+				     (uint64_t)(pat.kind == PAT_GS ? pat.B : 1));
 	ck_assert_msg(prune_matrix(w, p->cout, cols, bank, &pat, sparsity, pr, &err) == 0, "%s: %s",
 		      pat_name, err.msg);
 	free(bank);

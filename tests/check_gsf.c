@@ -36,7 +36,7 @@ START_TEST(test_layout_by_hand)
 	size_t n;
 	unsigned char *b = file_of(case_gs_vertical, 2, &n);
 	static const uint64_t hdr[][3] = {	/* offset, bytes, value */
-		{ 4, 2, 1 }, { 6, 2, 128 }, { 8, 1, PAT_GS }, { 9, 1, 0 }, { 10, 1, 2 }, { 11, 1, 2 },
+		{ 4, 2, 2 }, { 6, 2, 128 }, { 8, 1, PAT_GS }, { 9, 1, 0 }, { 10, 1, 2 }, { 11, 1, 2 },
 		{ 12, 1, 2 }, { 16, 4, 4 }, { 20, 4, 1 }, { 24, 4, 4 }, { 28, 4, 8 }, { 32, 4, 8 },
 		{ 36, 4, 2 }, { 40, 8, 4 }, { 48, 8, 16 }, { 88, 8, 12 }, { 96, 8, 64 },
 		{ 104, 8, 16 },
@@ -50,7 +50,7 @@ START_TEST(test_layout_by_hand)
 			      (unsigned long long)hdr[i][0]);
 	ck_assert(get_le(b, 56, 8) == 0x3fe0000000000000ull);	/* target 0.5 */
 	ck_assert(get_le(b, 64, 8) == 0x3fe8000000000000ull);	/* 1 - 16/64 = 0.75 */
-	for (int i = 113; i < 128; i++)
+	for (int i = 112; i < 128; i++)	/* layer not recorded (gsf_write) */
 		ck_assert_uint_eq(b[i], 0);
 	/* bucket pointers 0, 2, 4 */
 	ck_assert(get_le(b, 128, 4) == 0 && get_le(b, 132, 4) == 2 && get_le(b, 136, 4) == 4);
@@ -416,6 +416,80 @@ START_TEST(test_inspect)
 }
 END_TEST
 
+/* Version 2: the layer geometry in bytes 112..127, read back, checked;
+** version 1 files still read (layer not recorded). */
+START_TEST(test_geometry)
+{
+	struct gsf_geometry g = { GSF_LAYER_CONV2D, 2, 2, 1, 1, 1, 3, 4 }, back, bad;
+	struct pruned p, q;
+	struct gs_err err = { "" };
+	char *path = temp_path(), *out = NULL;
+	unsigned char *b;
+	uint32_t rows, cols;
+	size_t n;
+	FILE *f;
+
+	case_gs_vertical(&p);	/* 8 x 8: cin 2 x kernel 2x2 */
+	ck_assert_msg(gsf_write_geom(path, &p, 2, &g, &err) == 0, "%s", err.msg);
+	b = slurp(path, &n);
+	ck_assert(get_le(b, 4, 2) == 2 && b[112] == 2 && b[113] == 1 && b[114] == 1 && b[115] == 1);
+	ck_assert(get_le(b, 116, 2) == 2 && get_le(b, 118, 2) == 2 && get_le(b, 120, 4) == 3 &&
+		  get_le(b, 124, 4) == 4);
+	ck_assert_msg(gsf_read_geom(path, &q, &back, &err) == 0, "%s", err.msg);
+	ck_assert_mem_eq(&back, &g, sizeof g);
+	assert_same(&p, &q);
+	pruned_free(&q);
+	memset(&back, 0xff, sizeof back);
+	ck_assert_int_eq(gsf_read_header_geom(path, &rows, &cols, &back, &err), 0);
+	ck_assert(rows == 8 && cols == 8 && !memcmp(&back, &g, sizeof g));
+	f = tmpfile();
+	ck_assert_int_eq(gsf_inspect(path, f, &err), 0);
+	rewind(f);
+	out = calloc(4096, 1);
+	ck_assert_uint_gt(fread(out, 1, 4095, f), 0);
+	fclose(f);
+	ck_assert_msg(strstr(out, "(GSF v2,") && strstr(out, "layer:        conv2d: input 3x4x2, "
+		      "kernel 2x2, stride 1, pad 1, dilation 1 -> 8 channels\n"), "%s", out);
+	free(out);
+	/* the writer refuses a geometry that does not fit */
+	bad = g;
+	bad.kh = bad.kw = 3;
+	ck_assert_int_eq(gsf_write_geom(path, &p, 2, &bad, &err), -1);
+	ck_assert_msg(strstr(err.msg, "cannot write: layer geometry: kernel 3x3 does not divide the 8 "
+			     "columns into input channels"), "%s", err.msg);
+	bad = g;
+	bad.stride = 300;
+	ck_assert_int_eq(gsf_write_geom(path, &p, 2, &bad, &err), -1);
+	ck_assert_msg(strstr(err.msg, "stride, pad and dilation must be at most 255"), "%s", err.msg);
+	/* crafted geometry fields, checksum fixed */
+	b[112] = 5;
+	fix_crc(b, n);
+	expect_bad(b, n, "byte 112: unknown layer kind 5");
+	b[112] = GSF_LAYER_CONV1D;
+	fix_crc(b, n);
+	expect_bad(b, n, "byte 116: a 1-D convolution has kh = h_in = 1 (kh 2, h_in 3)");
+	b[112] = GSF_LAYER_CONV2D;
+	put_le(b, 118, 0, 2);
+	fix_crc(b, n);
+	expect_bad(b, n, "byte 118: kernel 2x0: sizes must be at least 1");
+	/* a version 1 file: reserved bytes 0, read with the layer not recorded */
+	put_le(b, 4, 1, 2);
+	memset(b + 112, 0, 16);
+	fix_crc(b, n);
+	spill(path, b, n);
+	ck_assert_msg(gsf_read_geom(path, &q, &back, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(back.kind, GSF_LAYER_UNKNOWN);
+	assert_same(&p, &q);
+	pruned_free(&q);
+	ck_assert_int_eq(gsf_read_header_geom(path, &rows, &cols, &back, &err), 0);
+	ck_assert_int_eq(back.kind, GSF_LAYER_UNKNOWN);
+	free(b);
+	pruned_free(&p);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 Suite *gsf_suite(void);
 
 Suite *gsf_suite(void)
@@ -430,6 +504,7 @@ Suite *gsf_suite(void)
 	tcase_add_test(tc, test_fp16_rounding);
 	tcase_add_test(tc, test_write_rejects);
 	tcase_add_test(tc, test_inspect);
+	tcase_add_test(tc, test_geometry);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

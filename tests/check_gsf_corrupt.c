@@ -53,9 +53,11 @@ START_TEST(test_frame_errors)
 	expect_bad(b, n, "byte 0: not a GSF file");
 	expect_bad(b, 2, "byte 0: not a GSF file");
 	b[1] = 'S';
+	b[4] = 3;
+	expect_bad(b, n, "byte 4: format version 3 not supported (this gssim reads versions 1 to 2)");
+	b[4] = 0;
+	expect_bad(b, n, "byte 4: format version 0 not supported (this gssim reads versions 1 to 2)");
 	b[4] = 2;
-	expect_bad(b, n, "byte 4: format version 2 not supported (this gssim reads version 1)");
-	b[4] = 1;
 	b[6] = 64;
 	expect_bad(b, n, "byte 6: header size 64 (expected 128)");
 	b[6] = 128;
@@ -113,7 +115,9 @@ START_TEST(test_crafted_gs)
 	crafted(b, n, 11, 4, 1, "byte 11: index bytes 4, but 8 columns take 2");
 	crafted(b, n, 12, 4, 1, "byte 12: rowind bytes 4, expected 2");
 	crafted(b, n, 13, 1, 1, "byte 13: reserved byte is not 0");
-	crafted(b, n, 127, 1, 1, "byte 127: reserved byte is not 0");
+	crafted(b, n, 127, 1, 1, "byte 127: convolution field is not 0 for a layer not recorded");
+	crafted2(b, n, 4, 1, 2, 127, 1, 1, "byte 127: reserved byte is not 0");	/* version 1 */
+	crafted2(b, n, 4, 1, 2, 112, 2, 1, "byte 112: reserved byte is not 0");
 	crafted(b, n, 20, 3, 4, "byte 16: pattern gs: h=3 does not divide V=4");
 	crafted(b, n, 16, 1u << 20, 4, "byte 16: pattern parameters");
 	crafted(b, n, 28, 0, 4, "byte 28: empty matrix");

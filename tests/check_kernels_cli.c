@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gsf_int.h"
 #include "testutil.h"
 
 static char *tmp_path(const char *name)
@@ -227,6 +228,89 @@ START_TEST(workloads_command)
 }
 END_TEST
 
+/* A sparsity the pattern cannot reach is refused before anything is
+** written, with what the pattern achieves. */
+START_TEST(unreachable_sparsity_refused)
+{
+	char *out = NULL, *db = tmp_path("r.db"), *gsf = tmp_path("nm.gsf");
+	const char *run[] = { "run", "--config", "configs/default.yaml", "--workload",
+			      "gnmt:decoder.att_rnn.attn.linear_k", "--pattern", "nm:2:4",
+			      "--sparsity", "0.9", "--db", db, "-q", NULL };
+	const char *prune[] = { "prune", "--weights", "tests/data/fc_64x128_f32.npy", "--pattern",
+				"dense", "--sparsity", "0.9", "-o", gsf, NULL };
+	const char *gen[] = { "gen", "--weights", "tests/data/fc_64x128_f32.npy", "--pattern",
+			      "nm:1:4", "--sparsity", "0.5", "--config", "configs/default.yaml",
+			      "-o", gsf, NULL };
+
+	ck_assert_int_eq(tu_run_gssim(run, &out), 2);
+	ck_assert_msg(strstr(out, "pattern nm:2:4 achieves sparsity 0.5 (1 - N/M), not the asked 0.9\n"),
+		      "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_run_gssim(prune, &out), 2);
+	ck_assert_msg(strstr(out, "pattern dense achieves sparsity 0 (it keeps every weight), not the "
+			      "asked 0.9\n"), "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_run_gssim(gen, &out), 2);
+	ck_assert_msg(strstr(out, "pattern nm:1:4 achieves sparsity 0.75 (1 - N/M), not the asked 0.5\n"),
+		      "%s", out);
+	free(out);
+	ck_assert(access(gsf, F_OK) != 0);
+	ck_assert(access(db, F_OK) != 0 || query(db, "SELECT count(*) FROM runs") == 0);
+	free(db);
+	free(gsf);
+}
+END_TEST
+
+/* A convolution pruned to a .gsf runs as that convolution without
+** --workload (the file records the layer: same cycles as with it); a
+** version 1 file, which records none, is refused without --workload. */
+START_TEST(conv_gsf_runs_as_recorded)
+{
+	char *gsf = tmp_path("c.gsf"), *old = tmp_path("v1.gsf"), *db = tmp_path("r.db");
+	char *out = NULL;
+	const char *v1_run[] = { "run", "--config", "configs/default.yaml", "--gsf", old, "--db", db,
+				 "-q", NULL };
+	unsigned char *b;
+	struct gsf_crc crc;
+	size_t n;
+	FILE *f;
+
+	RUN_OK("prune", "--workload", "resnet50:layer4.2.conv2", "--pattern", "gs-v", "--sparsity",
+	       "0.99", "-o", gsf);
+	RUN_OK("run", "--config", "configs/default.yaml", "--gsf", gsf, "--db", db, "-q");
+	RUN_OK("run", "--config", "configs/default.yaml", "--gsf", gsf, "--workload",
+	       "resnet50:layer4.2.conv2", "--db", db, "-q");
+	ck_assert(stat_of(db, 1, "cycles") > 0);
+	ck_assert(stat_of(db, 1, "cycles") == stat_of(db, 2, "cycles"));
+	ck_assert(stat_of(db, 1, "gse.gather.count") == stat_of(db, 2, "gse.gather.count"));
+	/* the same file as version 1: no layer recorded */
+	b = (unsigned char *)tu_read_file(gsf, &n);
+	ck_assert(b && n > GSF_HDR + GSF_CRC);
+	b[H_VERSION] = 1;
+	memset(b + H_PAD2, 0, GSF_HDR - H_PAD2);
+	gsf_crc_init(&crc);
+	gsf_crc_add(&crc, b, n - GSF_CRC);
+	for (int i = 0; i < 4; i++)
+		b[n - 4 + (size_t)i] = (unsigned char)(gsf_crc_value(&crc) >> (8 * i));
+	f = fopen(old, "wb");
+	ck_assert(f && fwrite(b, 1, n, f) == n && fclose(f) == 0);
+	free(b);
+	ck_assert_int_eq(tu_run_gssim(v1_run, &out), 2);
+	ck_assert_msg(strstr(out, ": the file does not record its layer (format version 1), so a "
+			      "convolution cannot be told from a fully connected layer: give "
+			      "--workload NET:LAYER, or prune it again (this gssim records the "
+			      "layer)\n"), "%s", out);
+	free(out);
+	ck_assert(query(db, "SELECT count(*) FROM runs") == 2);
+	RUN_OK("run", "--config", "configs/default.yaml", "--gsf", old, "--workload",
+	       "resnet50:layer4.2.conv2", "--db", db, "-q");
+	ck_assert(stat_of(db, 3, "cycles") == stat_of(db, 1, "cycles"));
+	free(gsf);
+	free(old);
+	free(db);
+}
+END_TEST
+
 Suite *kernels_cli_suite(void)
 {
 	Suite *s = suite_create("kernels_cli");
@@ -240,6 +324,8 @@ Suite *kernels_cli_suite(void)
 	tcase_add_test(tc, gs_layers_gather_without_conflicts);
 	tcase_add_test(tc, whole_network_one_run_per_layer);
 	tcase_add_test(tc, workloads_command);
+	tcase_add_test(tc, unreachable_sparsity_refused);
+	tcase_add_test(tc, conv_gsf_runs_as_recorded);
 	suite_add_tcase(s, tc);
 	return s;
 }

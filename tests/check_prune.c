@@ -442,6 +442,89 @@ START_TEST(test_kth_and_sort)
 }
 END_TEST
 
+/* What each pattern family can reach (docs/kernels.md, "Sparsity per pattern"). */
+START_TEST(test_sparsity_rules)
+{
+	struct pattern d = pat("dense"), nm = pat("nm:2:4"), nm3 = pat("nm:1:3");
+	struct gs_err err;
+
+	ck_assert_int_eq(pattern_check_sparsity(&d, 0, &err), 0);
+	ck_assert_int_eq(pattern_check_sparsity(&d, 0.0004, &err), 0);
+	ck_assert_int_eq(pattern_check_sparsity(&d, 0.9, &err), -1);
+	ck_assert_str_eq(err.msg, "pattern dense achieves sparsity 0 (it keeps every weight), "
+			 "not the asked 0.9");
+	ck_assert_int_eq(pattern_check_sparsity(&nm, 0.5, &err), 0);
+	ck_assert_int_eq(pattern_check_sparsity(&nm, 0.9, &err), -1);
+	ck_assert_str_eq(err.msg, "pattern nm:2:4 achieves sparsity 0.5 (1 - N/M), not the asked 0.9");
+	ck_assert_int_eq(pattern_check_sparsity(&nm3, 0.667, &err), 0);	/* 2/3 to three decimals */
+	ck_assert_int_eq(pattern_check_sparsity(&nm3, 0.66, &err), -1);
+	ck_assert_str_eq(err.msg, "pattern nm:1:3 achieves sparsity 0.666667 (1 - N/M), not the asked 0.66");
+	for (double s = 0; s <= 1; s += 0.125) {
+		struct pattern u = pat("unstructured"), b = pat("block:8x1"), g = pat("gs-v");
+
+		ck_assert(!pattern_check_sparsity(&u, s, &err) && !pattern_check_sparsity(&b, s, &err) &&
+			  !pattern_check_sparsity(&g, s, &err));
+	}
+	/* half a step over the matrix */
+	ck_assert_double_eq(pattern_sparsity_rounding(&(struct pattern){ .kind = PAT_UNSTRUCTURED },
+						      10, 10), 0.005);
+	ck_assert_double_eq(pattern_sparsity_rounding(&(struct pattern){ .kind = PAT_BLOCK, .br = 8,
+								 .bc = 1 }, 16, 10), 4.5 / 160);
+	ck_assert_double_eq(pattern_sparsity_rounding(&(struct pattern){ .kind = PAT_BLOCK, .br = 3,
+								 .bc = 5 }, 16, 10), 7.5 / 160);
+	ck_assert_double_eq(pattern_sparsity_rounding(&nm, 16, 10), SPARSITY_SLACK + 0.05);
+	ck_assert_double_eq(pattern_sparsity_rounding(&(struct pattern){ .kind = PAT_GS, .V = 8,
+								 .h = 2, .B = 8 }, 16, 64),
+			    1.0 / 64 + 0.5 / 1024);
+}
+END_TEST
+
+/* Every family lands within its rounding on odd shapes and sparsities. */
+START_TEST(test_sparsity_achieved)
+{
+	static const char *const names[] = { "unstructured", "block:8x1", "block:1x8", "block:3x5",
+					     "nm:2:4", "gs-v", "gs-h", "gs:V=8,h=2,B=8",
+					     "gs-v,nonuniform", "gs:V=8,h=4,B=16,nonuniform" };
+	static const double sp[] = { 0.3, 0.5, 0.77, 0.9, 0.95 };
+	float w[17 * 150];
+	struct gs_err err;
+
+	gaussian(w, 17 * 150, 5);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (size_t j = 0; j < sizeof sp / sizeof sp[0]; j++) {
+			struct pattern p = pat(names[i]);
+			struct pruned pr;
+			double s = p.kind == PAT_NM ? 0.5 : sp[j];
+
+			ck_assert_msg(prune_matrix(w, 17, 150, NULL, &p, s, &pr, &err) == 0, "%s", err.msg);
+			ck_assert_msg(pattern_check_achieved(&pr, &err) == 0, "%s at %g: %s", names[i], s,
+				      err.msg);
+			pruned_free(&pr);
+		}
+}
+END_TEST
+
+/* GS cannot reach 0 when h does not divide the columns: gs-h on 151
+** columns wants round(151/8) = 19 buckets a row but has room for 18, so
+** 144 of 151 kept: 7/151 = 0.0463576, beyond 4/151 + 0.5/1208 = 0.0269. */
+START_TEST(test_sparsity_gs_refused)
+{
+	struct pattern p = pat("gs-h");
+	struct pruned pr;
+	struct gs_err err;
+	float w[8 * 151];
+
+	gaussian(w, 8 * 151, 6);
+	ck_assert_int_eq(prune_matrix(w, 8, 151, NULL, &p, 0, &pr, &err), 0);
+	ck_assert_uint_eq(pr.nnz, 8 * 144);
+	ck_assert_int_eq(pattern_check_achieved(&pr, &err), -1);
+	ck_assert_str_eq(err.msg, "pattern gs:V=8,h=8,B=8 reaches sparsity 0.0463576 on this 8 x 151 "
+			 "matrix, not the asked 0 (its rounding allows 0.0269): the columns per bank "
+			 "class (and cols / h) cap the buckets per group");
+	pruned_free(&pr);
+}
+END_TEST
+
 Suite *prune_suite(void)
 {
 	Suite *s = suite_create("prune");
@@ -457,6 +540,9 @@ Suite *prune_suite(void)
 	tcase_add_test(tc, test_determinism);
 	tcase_add_test(tc, test_prune_errors);
 	tcase_add_test(tc, test_kth_and_sort);
+	tcase_add_test(tc, test_sparsity_rules);
+	tcase_add_test(tc, test_sparsity_achieved);
+	tcase_add_test(tc, test_sparsity_gs_refused);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
