@@ -73,8 +73,8 @@ static const char *col_text(sqlite3_stmt *st, int col)
 static int check_schema(struct pdb *db, struct gs_err *err)
 {
 	static const char *const probes[] = {
-		"SELECT id, config_name, config_hash, trace, status, seed, gssim_version"
-		" FROM runs LIMIT 0",
+		("SELECT id, config_name, config_hash, trace, status, seed, gssim_version"
+		 " FROM runs LIMIT 0"),
 		"SELECT run_id, key, value FROM run_params LIMIT 0",
 		"SELECT run_id, name, value, unit FROM stats LIMIT 0",
 	};
