@@ -14,16 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot_db.h"
+#include "plot_db_int.h"
 
 #define PDB_BUSY_TIMEOUT_MS 5000
 #define LIST_MAX 12		/* values or keys named in one message */
-
-struct pdb {
-	sqlite3 *sql;
-	char *path;
-	int has_point_key;	/* schema v2 (runs.point_key) */
-};
 
 /* The runs columns a key may name, in the order messages list them. */
 static const char *const run_columns[] = {
@@ -44,7 +38,7 @@ static int read_fail(struct pdb *db, struct gs_err *err)
 	return gs_errf(err, "%s: cannot read: %s", db->path, sqlite3_errmsg(db->sql));
 }
 
-static int prepare(struct pdb *db, const char *sql, sqlite3_stmt **st, struct gs_err *err)
+int pdb_prepare(struct pdb *db, const char *sql, sqlite3_stmt **st, struct gs_err *err)
 {
 	if (sqlite3_prepare_v2(db->sql, sql, -1, st, NULL) != SQLITE_OK)
 		return read_fail(db, err);
@@ -52,7 +46,7 @@ static int prepare(struct pdb *db, const char *sql, sqlite3_stmt **st, struct gs
 }
 
 /* Step a query; 1 = row, 0 = done, -1 = error (message set). */
-static int step(struct pdb *db, sqlite3_stmt *st, struct gs_err *err)
+int pdb_step(struct pdb *db, sqlite3_stmt *st, struct gs_err *err)
 {
 	int rc = sqlite3_step(st);
 
@@ -63,7 +57,7 @@ static int step(struct pdb *db, sqlite3_stmt *st, struct gs_err *err)
 	return read_fail(db, err);
 }
 
-static const char *col_text(sqlite3_stmt *st, int col)
+const char *pdb_col_text(sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
 
@@ -82,9 +76,9 @@ static int check_schema(struct pdb *db, struct gs_err *err)
 	int64_t version = -1;
 	int r;
 
-	if (prepare(db, "PRAGMA user_version", &st, err))
+	if (pdb_prepare(db, "PRAGMA user_version", &st, err))
 		goto notadb;
-	r = step(db, st, err);
+	r = pdb_step(db, st, err);
 	if (r > 0)
 		version = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -184,10 +178,10 @@ static int is_param(struct pdb *db, const char *key, struct gs_err *err)
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (prepare(db, "SELECT 1 FROM run_params WHERE key = ?1 LIMIT 1", &st, err))
+	if (pdb_prepare(db, "SELECT 1 FROM run_params WHERE key = ?1 LIMIT 1", &st, err))
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	r = step(db, st, err);
+	r = pdb_step(db, st, err);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -217,10 +211,10 @@ int pdb_unknown_key(struct pdb *db, const char *opt, const char *key, struct gs_
 	char params[512] = "", cols[256] = "";
 	int np = 0, nc = 0, r;
 
-	if (prepare(db, "SELECT DISTINCT key FROM run_params ORDER BY key", &st, err))
+	if (pdb_prepare(db, "SELECT DISTINCT key FROM run_params ORDER BY key", &st, err))
 		return -1;
-	while ((r = step(db, st, err)) > 0)
-		list_add(params, sizeof params, &np, col_text(st, 0));
+	while ((r = pdb_step(db, st, err)) > 0)
+		list_add(params, sizeof params, &np, pdb_col_text(st, 0));
 	sqlite3_finalize(st);
 	if (r < 0)
 		return -1;
@@ -255,7 +249,7 @@ static char *column_text(sqlite3_stmt *st, int col, const char *name)
 		snprintf(num, sizeof num, "%" PRIu64, (uint64_t)sqlite3_column_int64(st, col));
 		return strdup(num);
 	}
-	return strdup(col_text(st, col));
+	return strdup(pdb_col_text(st, col));
 }
 
 /* vals[i] = key's value for runs[i] (malloc'd, NULL if none). */
@@ -271,16 +265,16 @@ static int fetch_key(struct pdb *db, const char *key, struct pdb_run *runs, size
 	if (!param && !strcmp(key, "point_key") && !db->has_point_key)
 		return 0;	/* schema v1: every run's point_key is NULL */
 	if (param) {
-		if (prepare(db, "SELECT run_id, value FROM run_params WHERE key = ?1", &st, err))
+		if (pdb_prepare(db, "SELECT run_id, value FROM run_params WHERE key = ?1", &st, err))
 			return -1;
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	} else {
 		/* key is one of run_columns[]: safe to paste */
 		snprintf(sql, sizeof sql, "SELECT id, %s FROM runs WHERE status = 'complete'", key);
-		if (prepare(db, sql, &st, err))
+		if (pdb_prepare(db, sql, &st, err))
 			return -1;
 	}
-	while ((r = step(db, st, err)) > 0) {
+	while ((r = pdb_step(db, st, err)) > 0) {
 		struct pdb_run *run = find_run(runs, n, sqlite3_column_int64(st, 0));
 		size_t i;
 
@@ -288,7 +282,7 @@ static int fetch_key(struct pdb *db, const char *key, struct pdb_run *runs, size
 			continue;
 		i = (size_t)(run - runs);
 		free(vals[i]);
-		vals[i] = param ? strdup(col_text(st, 1)) : column_text(st, 1, key);
+		vals[i] = param ? strdup(pdb_col_text(st, 1)) : column_text(st, 1, key);
 		if (!vals[i]) {
 			r = gs_errf(err, "%s: out of memory", db->path);
 			break;
@@ -304,10 +298,10 @@ static int fetch_stat(struct pdb *db, const char *name, struct pdb_run *runs, si
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (prepare(db, "SELECT run_id, value FROM stats WHERE name = ?1", &st, err))
+	if (pdb_prepare(db, "SELECT run_id, value FROM stats WHERE name = ?1", &st, err))
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while ((r = step(db, st, err)) > 0) {
+	while ((r = pdb_step(db, st, err)) > 0) {
 		struct pdb_run *run = find_run(runs, n, sqlite3_column_int64(st, 0));
 
 		if (run && sqlite3_column_type(st, 1) != SQLITE_NULL)
@@ -317,7 +311,7 @@ static int fetch_stat(struct pdb *db, const char *name, struct pdb_run *runs, si
 	return r < 0 ? -1 : 0;
 }
 
-static int same_value(const char *a, const char *b)
+int pdb_same_value(const char *a, const char *b)
 {
 	double x, y;
 
@@ -382,7 +376,7 @@ static int apply_where(struct pdb *db, const char *const *where, int w, struct p
 	if (fetch_key(db, key, s->runs, n, vals, err))
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (same_value(vals[i], eq + 1))
+		if (pdb_same_value(vals[i], eq + 1))
 			s->runs[kept++] = s->runs[i];
 	if (kept == 0) {
 		distinct_values(vals, n, known, sizeof known);
@@ -405,9 +399,9 @@ static int complete_runs(struct pdb *db, struct pdb_sel *s, struct gs_err *err)
 	size_t cap = 0;
 	int r;
 
-	if (prepare(db, "SELECT id FROM runs WHERE status = 'complete' ORDER BY id", &st, err))
+	if (pdb_prepare(db, "SELECT id FROM runs WHERE status = 'complete' ORDER BY id", &st, err))
 		return -1;
-	while ((r = step(db, st, err)) > 0) {
+	while ((r = pdb_step(db, st, err)) > 0) {
 		if (s->nruns == cap) {
 			size_t ncap = cap ? 2 * cap : 64;
 			struct pdb_run *grown = realloc(s->runs, ncap * sizeof *grown);
@@ -499,192 +493,6 @@ void pdb_sel_free(struct pdb_sel *s)
 	*s = (struct pdb_sel){ 0 };
 }
 
-/* ---- what differs among runs ---- */
-
-/* Keys that are outcomes or bookkeeping of a run, not what was asked:
-** they differ whenever the real difference (a layer, a seed) does, so
-** naming them would only bury it. */
-static const char *const outcome_keys[] = {
-	"achieved_sparsity", "nnz", "abs_kept", "sq_kept", "w_frac_kept", "sweep.point",
-	"sweep.spec_hash", "slurm.array_job_id", "slurm.array_task_id", NULL
-};
-
-static int is_outcome(const char *key)
-{
-	for (int i = 0; outcome_keys[i]; i++)
-		if (!strcmp(key, outcome_keys[i]))
-			return 1;
-	return 0;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Per key being scanned: how many of the runs have it, and whether the
-** values seen so far all equal the first. */
-struct key_scan {
-	char *first;
-	size_t seen;
-	int differs;
-};
-
-static int scan_value(struct key_scan *k, const char *v)
-{
-	k->seen++;
-	if (!k->first)
-		return (k->first = strdup(v)) ? 0 : -1;
-	if (!same_value(k->first, v))
-		k->differs = 1;
-	return 0;
-}
-
-static int push_key(char ***keys, int *n, const char *key)
-{
-	char **grown = realloc(*keys, (size_t)(*n + 1) * sizeof **keys);
-
-	if (!grown)
-		return -1;
-	*keys = grown;
-	if (!(grown[*n] = strdup(key)))
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-static int has_key(char **keys, int n, const char *key)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(keys[i], key))
-			return 1;
-	return 0;
-}
-
-/* The run_params keys (sorted) among which ids[] differ. */
-static int varying_params(struct pdb *db, const int64_t *ids, size_t n, char ***keys,
-			  int *nkeys, struct gs_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	struct key_scan k = { 0 };
-	char *cur = NULL;
-	int r, rc = -1;
-
-	if (prepare(db, "SELECT run_id, key, value FROM run_params ORDER BY key", &st, err))
-		return -1;
-	for (;;) {
-		const char *key = NULL;
-		int64_t id = 0;
-
-		if ((r = step(db, st, err)) < 0)
-			goto out;
-		if (r > 0) {
-			id = sqlite3_column_int64(st, 0);
-			key = col_text(st, 1);
-		}
-		if (cur && (!key || strcmp(key, cur))) {
-			if ((k.differs || (k.seen && k.seen < n)) && !is_outcome(cur) &&
-			    push_key(keys, nkeys, cur))
-				goto oom;
-			free(k.first);
-			k = (struct key_scan){ 0 };
-			free(cur);
-			cur = NULL;
-		}
-		if (!key)
-			break;
-		if (!bsearch(&id, ids, n, sizeof *ids, cmp_i64))
-			continue;
-		if (!cur && !(cur = strdup(key)))
-			goto oom;
-		if (scan_value(&k, col_text(st, 2)))
-			goto oom;
-	}
-	rc = 0;
-	goto out;
-oom:
-	gs_errf(err, "%s: out of memory", db->path);
-out:
-	sqlite3_finalize(st);
-	free(k.first);
-	free(cur);
-	return rc;
-}
-
-/* The runs columns (of the ones a run's identity shows in) among which ids[] differ. */
-static int varying_columns(struct pdb *db, const int64_t *ids, size_t n, char ***keys,
-			   int *nkeys, struct gs_err *err)
-{
-	static const char *const cols[] = { "config_name", "config_hash", "trace", "seed",
-					    "gssim_version" };
-	enum { NCOLS = sizeof cols / sizeof *cols };
-	struct key_scan k[NCOLS] = { { 0 } };
-	sqlite3_stmt *st = NULL;
-	int r, rc = -1;
-
-	if (prepare(db, "SELECT id, config_name, config_hash, trace, CAST(seed AS TEXT),"
-		    " gssim_version FROM runs", &st, err))
-		return -1;
-	while ((r = step(db, st, err)) > 0) {
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		if (!bsearch(&id, ids, n, sizeof *ids, cmp_i64))
-			continue;
-		for (int c = 0; c < NCOLS; c++)
-			if (scan_value(&k[c], col_text(st, c + 1) ? col_text(st, c + 1) : ""))
-				goto oom;
-	}
-	if (r < 0)
-		goto out;
-	for (int c = 0; c < NCOLS; c++)
-		if (k[c].differs && !has_key(*keys, *nkeys, cols[c]) &&
-		    push_key(keys, nkeys, cols[c]))
-			goto oom;
-	rc = 0;
-	goto out;
-oom:
-	gs_errf(err, "%s: out of memory", db->path);
-out:
-	sqlite3_finalize(st);
-	for (int c = 0; c < NCOLS; c++)
-		free(k[c].first);
-	return rc;
-}
-
-int pdb_varying(struct pdb *db, const int64_t *ids, size_t n, char ***keys, int *nkeys,
-		struct gs_err *err)
-{
-	int64_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
-	int rc = -1;
-
-	*keys = NULL;
-	*nkeys = 0;
-	if (!sorted)
-		return gs_errf(err, "%s: out of memory", db->path);
-	memcpy(sorted, ids, n * sizeof *ids);
-	qsort(sorted, n, sizeof *sorted, cmp_i64);
-	if (varying_params(db, sorted, n, keys, nkeys, err) ||
-	    varying_columns(db, sorted, n, keys, nkeys, err)) {
-		pdb_free_keys(*keys, *nkeys);
-		*keys = NULL;
-		*nkeys = 0;
-		goto out;
-	}
-	rc = 0;
-out:
-	free(sorted);
-	return rc;
-}
-
-void pdb_free_keys(char **keys, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-}
-
 const char *pdb_path(const struct pdb *db)
 {
 	return db->path;
@@ -698,3 +506,4 @@ int pdb_run_value(struct pdb *db, int64_t id, const char *key, char **out,
 	*out = NULL;
 	return fetch_key(db, key, &run, 1, out, err);
 }
+
