@@ -221,7 +221,7 @@ static void where_text(const struct plot_req *q, char *out, size_t n)
 	for (int w = 0; w < q->nwhere; w++) {
 		size_t len = strlen(out);
 
-		snprintf(out + len, n - len, "%s%s", w ? ", " : " (where ", q->where[w]);
+		snprintf(out + len, n - len, "%s%s", w ? ", " : "\n(where ", q->where[w]);
 	}
 	if (q->nwhere) {
 		size_t len = strlen(out);

@@ -138,6 +138,36 @@ int plot_oom(struct gs_err *err)
 	return EXIT_INTERNAL;
 }
 
+/* See plot_int.h: the run_params keys say what was asked; the runs
+** columns follow from them. */
+void plot_essential_keys(char **keys, int *nkeys)
+{
+	static const char *const columns[] = { "config_name", "config_hash", "trace", "seed",
+					       "gssim_version" };
+	int params = 0, others = 0, kept = 0;
+
+	for (int k = 0; k < *nkeys; k++) {
+		int col = 0;
+
+		for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
+			col |= !strcmp(keys[k], columns[i]);
+		params += !col;
+		others += col && strcmp(keys[k], "config_hash");
+	}
+	for (int k = 0; k < *nkeys; k++) {
+		int col = 0, hash = !strcmp(keys[k], "config_hash");
+
+		for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
+			col |= !strcmp(keys[k], columns[i]);
+		if ((col && params) || (hash && others)) {
+			free(keys[k]);
+			continue;
+		}
+		keys[kept++] = keys[k];
+	}
+	*nkeys = kept;
+}
+
 /* Several runs fall on one point: name what differs among them. */
 static int refuse_ambiguous(struct plot_ctx *c, const struct pdb_sel *sel,
 			    const size_t *runs, size_t n, const char *point, struct gs_err *err)
@@ -157,12 +187,11 @@ static int refuse_ambiguous(struct plot_ctx *c, const struct pdb_sel *sel,
 		else if (i == 8)
 			snprintf(idlist + len, sizeof idlist - len, ", ...");
 	}
-	if (pdb_varying(c->db, ids, n, &keys, &nkeys, err) ||
-	    (nkeys && pdb_run_value(c->db, ids[0], keys[0], &hint, err))) {
-		free(ids);
-		pdb_free_keys(keys, nkeys);
-		return EXIT_INPUT;
-	}
+	if (pdb_varying(c->db, ids, n, &keys, &nkeys, err))
+		goto input;
+	plot_essential_keys(keys, &nkeys);
+	if (nkeys && pdb_run_value(c->db, ids[0], keys[0], &hint, err))
+		goto input;
 	for (int k = 0; k < nkeys; k++) {
 		size_t len = strlen(differ);
 
@@ -176,6 +205,7 @@ static int refuse_ambiguous(struct plot_ctx *c, const struct pdb_sel *sel,
 		gs_errf(err, "%s: %zu runs on one point (%s; run ids %s) differ in no recorded"
 			" key: choose one with --where, e.g. --where id=%" PRId64, pdb_path(c->db),
 			n, point, idlist, ids[0]);
+input:
 	free(hint);
 	free(ids);
 	pdb_free_keys(keys, nkeys);

@@ -31,38 +31,6 @@ static void run_label(const struct pdb_run *run, char **keys, int nkeys, char *o
 	}
 }
 
-/* The keys a bar label needs, of those that differ: the run_params keys
-** say what was asked; the runs columns (config_hash, trace, ...) follow
-** from them, so they are kept only when no parameter differs, and
-** config_hash only when nothing else does. */
-static void label_keys(char **keys, int *nkeys)
-{
-	static const char *const columns[] = { "config_name", "config_hash", "trace", "seed",
-					       "gssim_version" };
-	int params = 0, others = 0, kept = 0;
-
-	for (int k = 0; k < *nkeys; k++) {
-		int col = 0;
-
-		for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
-			col |= !strcmp(keys[k], columns[i]);
-		params += !col;
-		others += col && strcmp(keys[k], "config_hash");
-	}
-	for (int k = 0; k < *nkeys; k++) {
-		int col = 0, hash = !strcmp(keys[k], "config_hash");
-
-		for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
-			col |= !strcmp(keys[k], columns[i]);
-		if ((col && params) || (hash && others)) {
-			free(keys[k]);
-			continue;
-		}
-		keys[kept++] = keys[k];
-	}
-	*nkeys = kept;
-}
-
 /* Bars per run (by id), labelled by the keys that differ among them. */
 static int breakdown_rows_by_run(struct plot_ctx *c, const char *const *cpi,
 				 struct plot_table *t, char *keys_text, size_t ktsize,
@@ -85,7 +53,7 @@ static int breakdown_rows_by_run(struct plot_ctx *c, const char *const *cpi,
 	pdb_sel_free(&sel);
 	if (pdb_varying(c->db, ids, n, &keys, &nkeys, err))
 		goto input;
-	label_keys(keys, &nkeys);
+	plot_essential_keys(keys, &nkeys);
 	if (nkeys == 0 && !(keys = malloc(sizeof *keys)))
 		goto nomem;
 	if (nkeys == 0 && (keys[nkeys++] = strdup("config_name")) == NULL)

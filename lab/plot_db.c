@@ -381,7 +381,7 @@ static int apply_where(struct pdb *db, const char *const *where, int w, struct p
 	if (kept == 0) {
 		distinct_values(vals, n, known, sizeof known);
 		gs_errf(err, "%s: no complete run matches --where %s%s (%s there: %s)", db->path,
-			where[w], w ? " with the --where before it" : "", key,
+			where[w], w ? " together with the --where before it" : "", key,
 			known[0] ? known : "no run has it");
 		goto out;
 	}

@@ -18,7 +18,8 @@
 #include "exit.h"
 #include "plot_gp.h"
 
-#define GP_STDERR_MAX 700	/* bytes of gnuplot's stderr kept for the message */
+#define GP_STDERR_MAX 700
+#define SQRT2 1.4142135623730951	/* bytes of gnuplot's stderr kept for the message */
 
 void plot_table_free(struct plot_table *t)
 {
@@ -85,6 +86,22 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* s double-quoted for gnuplot, a newline kept as \n (a title's second line). */
+static void put_title(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s == '\r' ? ' ' : *s, f);
+	}
+	fputc('"', f);
+}
+
 static void write_dat(FILE *f, const struct plot_table *t)
 {
 	char num[40];
@@ -129,12 +146,14 @@ static void write_terminal(FILE *f, enum plot_term term, const char *image)
 }
 
 /* Explicit tics at the data's x values: on a log2 axis they are the
-** powers of two the sweep used, not gnuplot's guess. */
+** powers of two the sweep used, not gnuplot's guess; the range gets half
+** a step of room each side so the end points are not on the border. */
 static void write_log2_tics(FILE *f, const struct plot_table *t)
 {
 	char num[40];
 
-	fputs("set logscale x 2\nset xtics (", f);
+	fprintf(f, "set logscale x 2\nset xrange [%.6g:%.6g]\nset xtics (", t->xnum[0] / SQRT2,
+		t->xnum[t->nrows - 1] * SQRT2);
 	for (size_t r = 0; r < t->nrows; r++) {
 		plot_number(t->xnum[r], num, sizeof num);
 		fprintf(f, "%s%s", r ? ", " : "", num);
@@ -200,7 +219,7 @@ static void write_script(FILE *f, const struct plot_table *t, const char *base,
 	write_terminal(f, term, image);
 	fputs("set datafile separator tab\nset datafile missing '?'\n", f);
 	fputs("set title ", f);
-	put_quoted(f, t->title);
+	put_title(f, t->title);
 	fputs("\nset xlabel ", f);
 	put_quoted(f, t->xlabel);
 	fputs("\nset ylabel ", f);
@@ -210,6 +229,9 @@ static void write_script(FILE *f, const struct plot_table *t, const char *base,
 		write_plot_stacked(f, t, dat);
 		return;
 	}
+	/* room around the data, so no point sits on the border */
+	fprintf(f, "set offsets %s, graph 0.05, graph 0.05\n",
+		t->x_log2 ? "0, 0" : "graph 0.03, graph 0.03");
 	if (t->x_log2)
 		write_log2_tics(f, t);
 	write_plot_lines(f, t, dat);

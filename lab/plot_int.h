@@ -44,6 +44,12 @@ void plot_axis_free(struct axis *a);
 ** powers of two (drawn on a log2 axis). */
 int plot_axis_pow2(const struct axis *a);
 
+/* Keep, of keys that differ among runs (pdb_varying), those that say
+** what differs: the run_params keys; the runs columns (config_name,
+** trace, ...) only when no parameter differs, config_hash only when
+** nothing else does (it follows from the config keys). */
+void plot_essential_keys(char **keys, int *nkeys);
+
 /* strdup, setting *bad when out of memory. */
 char *plot_dup(const char *s, int *bad);
 /* "out of memory" into err; returns EXIT_INTERNAL. */
