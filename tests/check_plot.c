@@ -500,6 +500,53 @@ START_TEST(test_real_gnuplot_png_svg)
 }
 END_TEST
 
+/* A version-1 file (no runs.point_key) is read as is and left unchanged. */
+START_TEST(test_reads_v1_file)
+{
+	static const char v1[] =
+		"CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL,"
+		" config_name TEXT NOT NULL, config_text TEXT NOT NULL, config_hash TEXT NOT NULL,"
+		" trace TEXT NOT NULL, gssim_version TEXT NOT NULL, host_seconds REAL,"
+		" status TEXT NOT NULL, message TEXT, seed INTEGER NOT NULL DEFAULT 0);"
+		"CREATE TABLE run_params(run_id INTEGER NOT NULL, key TEXT NOT NULL,"
+		" value TEXT NOT NULL, PRIMARY KEY(run_id, key)) WITHOUT ROWID;"
+		"CREATE TABLE stats(run_id INTEGER NOT NULL, name TEXT NOT NULL, value REAL,"
+		" unit TEXT NOT NULL, PRIMARY KEY(run_id, name)) WITHOUT ROWID;"
+		"INSERT INTO runs VALUES(1, 't', 'old', '', 'h', 't.gst', 'v', 1, 'complete', NULL, 0);"
+		"INSERT INTO runs VALUES(2, 't', 'old', '', 'h', 't.gst', 'v', 1, 'complete', NULL, 0);"
+		"INSERT INTO run_params VALUES(1, 'scratchpad.banks', '8'), (2, 'scratchpad.banks', '32');"
+		"INSERT INTO stats VALUES(1, 'cycles', 90, 'cycles'), (2, 'cycles', 30, 'cycles');"
+		"PRAGMA user_version = 1;";
+	struct fixture f;
+	struct gs_err err;
+	sqlite3 *sql = NULL;
+	char *gp = fake_gnuplot(ok_gnuplot), *dat, *bytes0, *bytes1;
+	size_t before, after;
+
+	fx_init(&f, "a.png");
+	ck_assert_int_eq(sqlite3_open(f.db, &sql), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(sql, v1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(sql);
+	bytes0 = tu_read_file(f.db, &before);
+	ck_assert_msg(plot(&f, "stat", NULL, "scratchpad.banks", NULL,
+			   (const char *[]){ "point_key=x" }, 0, gp, &err) == EXIT_OK, "%s", err.msg);
+	dat = read_sibling(&f, ".dat");
+	ck_assert_str_eq(dat, "# scratchpad.banks\tcycles (cycles)\n8\t90\n32\t30\n");
+	free(dat);
+	/* point_key is a column every v1 run has as NULL: nothing matches */
+	ck_assert_int_eq(plot(&f, "stat", NULL, "scratchpad.banks", NULL,
+			      (const char *[]){ "point_key=x" }, 1, gp, &err), EXIT_INPUT);
+	ck_assert_msg(strstr(err.msg, "point_key there: no run has it"), "%s", err.msg);
+	bytes1 = tu_read_file(f.db, &after);
+	ck_assert_uint_eq(before, after);
+	ck_assert_int_eq(memcmp(bytes0, bytes1, before), 0);
+	free(bytes0);
+	free(bytes1);
+	drop_temp(gp);
+	fx_done(&f);
+}
+END_TEST
+
 /* ---- end to end: runs made by `gssim run` ---- */
 
 /* The cycles the database holds for the run with kernel=K, banks=B. */
@@ -604,6 +651,7 @@ Suite *plot_suite(void)
 	tcase_add_test(tc, test_sparsity);
 	tcase_add_test(tc, test_gnuplot_missing_and_failing);
 	tcase_add_test(tc, test_real_gnuplot_png_svg);
+	tcase_add_test(tc, test_reads_v1_file);
 	tcase_add_test(tc, test_end_to_end);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
