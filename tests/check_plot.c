@@ -547,7 +547,7 @@ START_TEST(test_reads_v1_file)
 }
 END_TEST
 
-/* ---- end to end: runs made by `gssim run` ---- */
+/* ---- end to end: runs made by `gssim run` (--set recorded, --param labels) ---- */
 
 /* The cycles the database holds for the run with kernel=K, banks=B. */
 static double db_cycles(const char *db, const char *kernel, const char *banks)
@@ -576,7 +576,7 @@ START_TEST(test_end_to_end)
 	static const char *const kernels[] = { "gather-strides", "gs-spmv-16x16" };
 	static const char *const banks[] = { "4", "16" };
 	struct fixture f;
-	char *out = NULL, *dat, want[512], trace[128], set[64], pb[64], pk[64];
+	char *out = NULL, *dat, want[512], trace[128], set[64], pk[64];
 	char *saved_path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
 	int rc;
 
@@ -585,11 +585,10 @@ START_TEST(test_end_to_end)
 		for (int b = 0; b < 2; b++) {
 			snprintf(trace, sizeof trace, "traces/%s.gst", kernels[k]);
 			snprintf(set, sizeof set, "scratchpad.banks=%s", banks[b]);
-			snprintf(pb, sizeof pb, "scratchpad.banks=%s", banks[b]);
 			snprintf(pk, sizeof pk, "kernel=%s", kernels[k]);
 			rc = tu_run_gssim((const char *[]){ "run", "--config", "configs/default.yaml",
-				"--trace", trace, "--db", f.db, "--set", set, "--param", pb,
-				"--param", pk, "--quiet", NULL }, &out);
+				"--trace", trace, "--db", f.db, "--set", set, "--param", pk,
+				"--quiet", NULL }, &out);
 			ck_assert_msg(rc == 0, "%s", out);
 			free(out);
 		}
