@@ -62,5 +62,6 @@ int cmd_sweep_run(int argc, char **argv);
 int cmd_sweep_status(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "sweep", cmd_sweep, "plan, run and check sweeps of machines and workloads (docs/sweeps.md)" },
 	{ "db", cmd_db, "merge results databases (gssim db merge OUT.db IN.db...)" },
 	{ "query", cmd_query, "reports from a results database: summary, speedup, best, pivot, SQL" },
+	{ "plot", cmd_plot, "plot runs of a results database with gnuplot (.png, .svg)" },
 	{ "docs", cmd_docs, "print generated reference docs (config keys, stats)" },
 };
 
