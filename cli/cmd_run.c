@@ -246,7 +246,7 @@ static int run_layer(struct run_ctx *c, const struct layer *L, struct layer_row 
 	if (layer_kernel(job, L, &c->cfg, &pr, &k, &frac, &err)) {
 		fprintf(stderr, "%s%s%s\n", L ? L->name : "", L ? ": " : "", err.msg);
 		free(out);
-		return EXIT_INPUT;
+		return gs_err_is_oom(&err) ? EXIT_INTERNAL : EXIT_INPUT;
 	}
 	if (L)
 		snprintf(layer_id, sizeof layer_id, "%s:%s", L->net, L->name);

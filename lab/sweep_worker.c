@@ -172,11 +172,11 @@ static int run_layer_point(struct sweep_worker *w, struct run_request *rq,
 
 	L = workload_find(p->src.layer, &err);
 	if (!L || !(c = get_pruned(w, &job, L, &p->cfg, &err)))
-		return fail(out, EXIT_INPUT, err.msg);
+		return fail(out, gs_err_is_oom(&err) ? EXIT_INTERNAL : EXIT_INPUT, err.msg);
 	if (run_params_layer(rq, p->workload, L, &p->src, &c->pr, c->frac))
 		return fail(out, EXIT_INTERNAL, "out of memory");
 	if (layer_generate(&job, L, &p->cfg, &c->pr, &k, &err))
-		return fail(out, EXIT_INPUT, err.msg);
+		return fail(out, gs_err_is_oom(&err) ? EXIT_INTERNAL : EXIT_INPUT, err.msg);
 	record_simulation(w->db, &p->cfg, &k.src, rq, stop, out);
 	kernel_free(&k);
 	return out->rc;
@@ -192,7 +192,7 @@ int sweep_worker_run(struct sweep_worker *w, size_t index, const volatile sig_at
 
 	memset(out, 0, sizeof *out);
 	if (sweep_point(w->spec, index, p, &err))
-		return fail(out, EXIT_INPUT, err.msg);
+		return fail(out, gs_err_is_oom(&err) ? EXIT_INTERNAL : EXIT_INPUT, err.msg);
 	rq.seed = p->src.seed;
 	rq.point_key = p->key_hex;
 	rq.config_name = p->config_name;
@@ -201,7 +201,7 @@ int sweep_worker_run(struct sweep_worker *w, size_t index, const volatile sig_at
 		fail(out, EXIT_INTERNAL, "out of memory");
 	} else if (p->src.trace) {
 		if (trace_open(&src, p->src.trace, &p->cfg, &err)) {
-			fail(out, EXIT_INPUT, err.msg);
+			fail(out, gs_err_is_oom(&err) ? EXIT_INTERNAL : EXIT_INPUT, err.msg);
 		} else {
 			record_simulation(w->db, &p->cfg, &src, &rq, stop, out);
 			src.close(src.ctx);
