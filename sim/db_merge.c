@@ -123,7 +123,7 @@ static int already_there(struct merge *m, int *there)
 	sqlite3_stmt *r = m->in_runs;
 	int64_t in_id = sqlite3_column_int64(r, 0);
 	int complete = !strcmp((const char *)sqlite3_column_text(r, 8), "complete");
-	int rc;
+	int rc = SQLITE_DONE;
 
 	*there = 0;
 	if (complete && sqlite3_column_type(r, 11) != SQLITE_NULL) {
