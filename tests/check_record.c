@@ -48,7 +48,9 @@ static int fake_next(void *ctx, struct gs_insn *out, struct gs_err *err)
 	memset(out, 0, sizeof *out);
 	out->op = OP_FMA;
 	out->dst = (uint8_t)(f->pos % 8);
-	out->src[0] = out->src[1] = out->src[2] = GS_NOREG;
+	out->src[0] = out->dst;	/* fma vd, va, vb: real registers, as a trace gives */
+	out->src[1] = 8;
+	out->src[2] = 9;
 	return 1;
 }
 
