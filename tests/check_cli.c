@@ -100,7 +100,7 @@ START_TEST(sample_traces_exact_cycles)
 	ck_assert_msg(last_stat(db, "cycles") == samples[_i].cycles, "%s: cycles %.0f, expected %.0f",
 		      samples[_i].trace, last_stat(db, "cycles"), samples[_i].cycles);
 	free(out);
-	free(db);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -117,7 +117,7 @@ START_TEST(strides_passes_and_banks_override)
 	ck_assert(db_number(db, "SELECT count(*) FROM runs") == 2);
 	ck_assert(db_number(db, "SELECT count(*) FROM bank_stats WHERE run_id = 2") == 16);
 	ck_assert(db_number(db, "SELECT sum(reads) FROM bank_stats WHERE run_id = 1") == 32);
-	free(db);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -152,9 +152,9 @@ START_TEST(bad_input_leaves_db_intact)
 	ck_assert(n1 == n2 && memcmp(before, after, n1) == 0);
 	free(before);
 	free(after);
-	free(bad_cfg);
-	free(bad_trace);
-	free(db);
+	tu_remove_temp(bad_cfg);
+	tu_remove_temp(bad_trace);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -171,8 +171,8 @@ START_TEST(trace_error_mid_run_recorded_failed)
 	ck_assert_msg(msg && strstr(msg, ":3:") != NULL, "%s", msg ? msg : "(null)");
 	free(msg);
 	free(out);
-	free(trace);
-	free(db);
+	tu_remove_temp(trace);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -192,10 +192,10 @@ START_TEST(resolved_config_round_trip)
 	ck_assert_int_eq(tu_run_gssim(argv, &out), 0);
 	ck_assert_msg(strstr(out, hash) != NULL, "%s / %s", out, hash);
 	free(out);
-	free(path);
+	tu_remove_temp(path);
 	free(text);
 	free(hash);
-	free(db);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -240,8 +240,8 @@ START_TEST(runs_are_deterministic)
 		      "there: not recorded again)"), "%s", out);
 	ck_assert(db_number(db, "SELECT count(*) FROM runs") == 1);
 	free(out);
-	free(db);
-	free(db2);
+	tu_remove_temp(db);
+	tu_remove_temp(db2);
 }
 END_TEST
 
@@ -323,8 +323,9 @@ START_TEST(sigint_records_interrupted)
 	ck_assert(db_number(db, "SELECT sum(value) FROM stats WHERE name LIKE 'cpi.%'") ==
 		  last_stat(db, "cycles"));
 	unlink(fifo);
+	rmdir(dir);
 	free(dir);
-	free(db);
+	tu_remove_temp(db);
 }
 END_TEST
 

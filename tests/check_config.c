@@ -215,8 +215,7 @@ START_TEST(set_wins_over_file)
 	ck_assert_int_eq(cfg_validate(&c, "F", &err), -1);
 	ck_assert_str_eq(err.msg, "F:3:12: scratchpad.mapping: xor needs scratchpad.banks to be "
 			 "a power of two, not 24 (expected banks 1, 2, 4, 8, ... or mapping: interleave)");
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -291,8 +290,7 @@ START_TEST(dump_round_trip_and_hash)
 	b.key_line[3] = 7;
 	cfg_hash(&b, hb);
 	ck_assert_str_eq(hb, hd);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 	free(text);
 }
 END_TEST
@@ -319,8 +317,7 @@ START_TEST(dump_doubles_exact)
 		cfg_defaults(&b);
 		ck_assert_msg(cfg_load_file(&b, path, &err) == 0, "%s", err.msg);
 		ck_assert(a.clock_ghz == b.clock_ghz);
-		unlink(path);
-		free(path);
+		tu_remove_temp(path);
 		free(text);
 	}
 }
@@ -342,8 +339,7 @@ START_TEST(dump_odd_names)
 		cfg_defaults(&b);
 		ck_assert_msg(cfg_load_file(&b, path, &err) == 0, "%s: %s", names[i], err.msg);
 		ck_assert_str_eq(a.name, b.name);
-		unlink(path);
-		free(path);
+		tu_remove_temp(path);
 		free(text);
 	}
 }
@@ -359,8 +355,7 @@ static char *docs_text(void)
 	fclose(f);
 	doc = tu_read_file(path, NULL);
 	ck_assert(doc != NULL);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 	return doc;
 }
 
@@ -438,8 +433,7 @@ START_TEST(docs_cover_every_key)
 	ck_assert_msg(cfg_load_file(&c, path, &err) == 0, "%s", err.msg);
 	ck_assert_msg(cfg_validate(&c, path, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(c.scratchpad.banks, 16);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 	free(doc);
 }
 END_TEST

@@ -239,8 +239,7 @@ START_TEST(unreadable_files)
 	snprintf(want, sizeof want, "%s: larger than 1048576 bytes (expected a config file, a "
 		 "few hundred bytes)", path);
 	ck_assert_str_eq(err.msg, want);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 	free(big);
 }
 END_TEST

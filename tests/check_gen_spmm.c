@@ -560,7 +560,7 @@ START_TEST(trace_file_round_trip)
 		remove(path);
 		*strrchr(path, '/') = '\0';
 		remove(path);
-		free(path);
+		tu_remove_temp(path);
 	}
 }
 END_TEST

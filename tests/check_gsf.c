@@ -24,8 +24,7 @@ START_TEST(test_round_trip)
 			assert_same(&p, &q);
 			pruned_free(&p);
 			pruned_free(&q);
-			unlink(path);
-			free(path);
+			tu_remove_temp(path);
 		}
 }
 END_TEST
@@ -104,8 +103,7 @@ START_TEST(test_wide_indices)
 		pruned_free(&p);
 		pruned_free(&q);
 		free(b);
-		unlink(path);
-		free(path);
+		tu_remove_temp(path);
 	}
 }
 END_TEST
@@ -157,8 +155,7 @@ START_TEST(test_wide_rowind)
 		free(ptr);
 		free(rowind);
 		free(b);
-		unlink(path);
-		free(path);
+		tu_remove_temp(path);
 	}
 }
 END_TEST
@@ -228,8 +225,7 @@ START_TEST(test_fp16_rounding)
 	pruned_free(&q);
 	pruned_free(&p);
 	free(b);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -412,7 +408,7 @@ START_TEST(test_inspect)
 	unlink(path);
 	ck_assert_int_eq(gsf_read(path, &p, &err), -1);
 	ck_assert_msg(strstr(err.msg, "cannot open"), "%s", err.msg);
-	free(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -485,8 +481,7 @@ START_TEST(test_geometry)
 	ck_assert_int_eq(back.kind, GSF_LAYER_UNKNOWN);
 	free(b);
 	pruned_free(&p);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 }
 END_TEST
 

@@ -95,9 +95,9 @@ START_TEST(npy_prune_inspect_gen_run_round_trip)
 	ck_assert(stat_of(db, 2, "cycles") == stat_of(db, 3, "cycles"));
 	ck_assert(stat_of(db, 3, "gse.gather.conflicts") == 0);
 	ck_assert(stat_of(db, 3, "lanes.utilisation") == 1);
-	free(gsf);
-	free(trace);
-	free(db);
+	tu_remove_temp(gsf);
+	tu_remove_temp(trace);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -120,7 +120,7 @@ START_TEST(conv_weights_need_matching_layer)
 	ck_assert_msg(strstr(out, "shape does not match resnet50:layer1.0.conv2"), "%s", out);
 	free(out);
 	ck_assert(access(db, F_OK) != 0 || query(db, "SELECT count(*) FROM runs") == 0);
-	free(db);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -137,7 +137,7 @@ START_TEST(bad_weight_files_are_located)
 		ck_assert_msg(strstr(out, bad[i]) && strstr(out, "byte"), "%s", out);
 		ck_assert(access(gsf, F_OK) != 0);
 		free(out);
-		free(gsf);
+		tu_remove_temp(gsf);
 	}
 }
 END_TEST
@@ -161,7 +161,7 @@ START_TEST(corrupt_gsf_is_located)
 	ck_assert_msg(strstr(out, gsf) && strstr(out, "byte"), "%s", out);
 	free(out);
 	free(bytes);
-	free(gsf);
+	tu_remove_temp(gsf);
 }
 END_TEST
 
@@ -194,7 +194,7 @@ START_TEST(gs_layers_gather_without_conflicts)
 			    "AND value = 'gs:V=8,h=1,B=8'") == 1);
 	ck_assert(query(db, "SELECT value FROM run_params WHERE run_id = 1 AND key = 'abs_kept'") >
 		  0.9);
-	free(db);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -207,7 +207,7 @@ START_TEST(whole_network_one_run_per_layer)
 	       "block:8x1", "--sparsity", "0.9", "--db", db);
 	ck_assert(query(db, "SELECT count(*) FROM runs WHERE status = 'complete'") == 21);
 	ck_assert(query(db, "SELECT count(DISTINCT value) FROM run_params WHERE key = 'layer'") == 21);
-	free(db);
+	tu_remove_temp(db);
 }
 END_TEST
 
@@ -256,8 +256,8 @@ START_TEST(unreachable_sparsity_refused)
 	free(out);
 	ck_assert(access(gsf, F_OK) != 0);
 	ck_assert(access(db, F_OK) != 0 || query(db, "SELECT count(*) FROM runs") == 0);
-	free(db);
-	free(gsf);
+	tu_remove_temp(db);
+	tu_remove_temp(gsf);
 }
 END_TEST
 
@@ -305,9 +305,9 @@ START_TEST(conv_gsf_runs_as_recorded)
 	RUN_OK("run", "--config", "configs/default.yaml", "--gsf", old, "--workload",
 	       "resnet50:layer4.2.conv2", "--db", db, "-q");
 	ck_assert(stat_of(db, 3, "cycles") == stat_of(db, 1, "cycles"));
-	free(gsf);
-	free(old);
-	free(db);
+	tu_remove_temp(gsf);
+	tu_remove_temp(old);
+	tu_remove_temp(db);
 }
 END_TEST
 

@@ -302,8 +302,7 @@ static void check_all_prefixes(const unsigned char *buf, size_t n, int via_file)
 		ck_assert_msg(!strncmp(err.msg, want, strlen(want)), "prefix %zu: '%s'", len,
 			      err.msg);
 		if (path) {
-			unlink(path);
-			free(path);
+			tu_remove_temp(path);
 		}
 	}
 	ck_assert_int_eq(npy_parse("p.npy", buf, n, &t, &err), 0);
@@ -387,8 +386,7 @@ START_TEST(test_round_trip)
 		tensor_free(&r);
 		tensor_free(&w);
 	}
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 }
 END_TEST
 

@@ -144,16 +144,6 @@ static char *fake_gnuplot(const char *body)
 	return path;
 }
 
-static void drop_temp(char *path)
-{
-	char *slash = strrchr(path, '/');
-
-	unlink(path);
-	*slash = '\0';
-	rmdir(path);
-	free(path);
-}
-
 static const char ok_gnuplot[] =
 	"#!/bin/sh\n[ \"$1\" = a.gp ] && [ -f a.gp ] && [ -f a.dat ] || exit 3\n";
 
@@ -194,7 +184,7 @@ START_TEST(test_stat_lines)
 				     " pattern\"\n"));
 	free(dat);
 	free(script);
-	drop_temp(gp);
+	tu_remove_temp(gp);
 	fx_done(&f);
 }
 END_TEST
@@ -246,7 +236,7 @@ START_TEST(test_stat_ratio_where_and_text_x)
 	dat = read_sibling(&f, ".dat");
 	ck_assert_str_eq(dat, "# scratchpad.banks\tgs-v\n8\t200\n");
 	free(dat);
-	drop_temp(gp);
+	tu_remove_temp(gp);
 	fx_done(&f);
 }
 END_TEST
@@ -279,7 +269,7 @@ START_TEST(test_ambiguous_points_refused)
 	dat = read_sibling(&f, ".dat");
 	ck_assert_str_eq(dat, "# scratchpad.banks\tgs-v\n4\t410\n8\t200\n");
 	free(dat);
-	drop_temp(gp);
+	tu_remove_temp(gp);
 	fx_done(&f);
 }
 END_TEST
@@ -324,7 +314,7 @@ START_TEST(test_bad_requests)
 			 EXIT_INPUT);
 	ck_assert_msg(strstr(err.msg, "absent.db: cannot open"), "%s", err.msg);
 	ck_assert_int_eq(access(f.db, F_OK), -1);	/* not created */
-	drop_temp(gp);
+	tu_remove_temp(gp);
 	fx_done(&f);
 }
 END_TEST
@@ -370,7 +360,7 @@ START_TEST(test_breakdown)
 	ck_assert_ptr_nonnull(strstr(dat, "\npattern=gs-v scratchpad.banks=4\t200\t"));
 	ck_assert_ptr_nonnull(strstr(dat, "\npattern=block:8x1 scratchpad.banks=16\t150\t"));
 	free(dat);
-	drop_temp(gp);
+	tu_remove_temp(gp);
 	fx_done(&f);
 }
 END_TEST
@@ -404,7 +394,7 @@ START_TEST(test_sparsity)
 	ck_assert_int_eq(plot(&f, "sparsity", NULL, "pattern", NULL, NULL, 0, gp, &err),
 			 EXIT_INPUT);
 	ck_assert_msg(strstr(err.msg, "--x does not apply"), "%s", err.msg);
-	drop_temp(gp);
+	tu_remove_temp(gp);
 	fx_done(&f);
 }
 END_TEST
@@ -446,7 +436,7 @@ START_TEST(test_gnuplot_missing_and_failing)
 	ck_assert_int_eq(memcmp(bytes0, bytes1, before), 0);
 	free(bytes0);
 	free(bytes1);
-	drop_temp(failing);
+	tu_remove_temp(failing);
 	fx_done(&f);
 }
 END_TEST
@@ -542,7 +532,7 @@ START_TEST(test_reads_v1_file)
 	ck_assert_int_eq(memcmp(bytes0, bytes1, before), 0);
 	free(bytes0);
 	free(bytes1);
-	drop_temp(gp);
+	tu_remove_temp(gp);
 	fx_done(&f);
 }
 END_TEST

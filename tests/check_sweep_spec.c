@@ -322,8 +322,7 @@ START_TEST(test_point_sets)
 	ck_assert_int_ne(point_set_parse(&ps, "1;2", 10, &err), 0);
 	ck_assert_str_eq(err.msg, "--points 1;2: byte 1: unexpected ';'");
 	ck_assert_int_ne(point_set_parse(&ps, "", 10, &err), 0);
-	unlink(list);
-	free(list);
+	tu_remove_temp(list);
 }
 END_TEST
 

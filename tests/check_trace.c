@@ -84,19 +84,6 @@ static void assert_insn_eq(const struct gs_insn *got, const struct gs_insn *want
 		ck_assert_uint_eq(got->idx[i], want->idx[i]);
 }
 
-/* Delete a tu_write_temp file and the directory made for it. */
-static void remove_temp(char *path)
-{
-	char *slash = strrchr(path, '/');
-
-	unlink(path);
-	if (slash && !strncmp(path, "/tmp/gssim-test-", 16) && strchr(path + 5, '/') == slash) {
-		*slash = '\0';
-		rmdir(path);
-	}
-	free(path);
-}
-
 /* Open text as a trace, read every instruction into out[] (at most max),
 ** expect the end after exactly nwant. */
 static void read_all(const char *text, const struct gs_config *cfg,
@@ -115,7 +102,7 @@ static void read_all(const char *text, const struct gs_config *cfg,
 	ck_assert_int_eq(n, nwant);
 	ck_assert_int_eq(src.next(src.ctx, &out[0], &err), 0);
 	src.close(src.ctx);
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 
 /* The first error reading path (from trace_open or next()) must be
@@ -146,7 +133,7 @@ static void expect_error(const char *text, const char *want)
 
 	machine_cfg(&cfg);
 	expect_error_at(path, &cfg, want);
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 
 /* Text with NUL bytes (tu_write_temp takes a C string). */
@@ -478,17 +465,17 @@ START_TEST(test_other_machine)
 
 	path = tu_write_temp(".gst", "gstrace 1\ngather v1, 0x4, [255]\n");
 	expect_error_at(path, &cfg, "2:18: gather: lane 0 (BASE 0x4 + index 255 * 4 bytes) is outside the 1024-byte scratchpad");
-	remove_temp(path);
+	tu_remove_temp(path);
 	/* v255 would read as GS_NOREG */
 	path = tu_write_temp(".gst", "gstrace 1\nreduce v255, v0\n");
 	expect_error_at(path, &cfg, "2:8: reduce: register 'v255' is out of range v0..v254 (vector.registers = 256)");
-	remove_temp(path);
+	tu_remove_temp(path);
 	path = tu_write_temp(".gst", "gstrace 1\ngather v1, 0x2, [0]\n");
 	expect_error_at(path, &cfg, "2:12: gather: BASE 0x2 is not a multiple of element_bytes (4)");
-	remove_temp(path);
+	tu_remove_temp(path);
 	path = tu_write_temp(".gst", "gstrace 1\nscatter v1, 0, [0 1 2 3 4]\n");
 	expect_error_at(path, &cfg, "2:25: scatter: more than 4 indices (vector.lanes = 4)");
-	remove_temp(path);
+	tu_remove_temp(path);
 	/* a machine the format cannot describe is refused, not indexed past */
 	path = tu_write_temp(".gst", "gstrace 1\n");
 	{
@@ -505,7 +492,7 @@ START_TEST(test_other_machine)
 		ck_assert_int_eq(trace_open(&src, path, &cfg, &err), -1);
 		ck_assert_str_eq(err.msg, want);
 	}
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -521,18 +508,18 @@ START_TEST(test_binary_input)
 	machine_cfg(&cfg);
 	path = write_bytes(nul_op, sizeof nul_op - 1);
 	expect_error_at(path, &cfg, "2:8: NUL byte: this is not a text trace");
-	remove_temp(path);
+	tu_remove_temp(path);
 	path = write_bytes(nul_comment, sizeof nul_comment - 1);
 	expect_error_at(path, &cfg, "2:18: NUL byte: this is not a text trace");
-	remove_temp(path);
+	tu_remove_temp(path);
 	path = write_bytes(nul_header, sizeof nul_header - 1);
 	expect_error_at(path, &cfg, "1:3: NUL byte: this is not a text trace");
-	remove_temp(path);
+	tu_remove_temp(path);
 	for (i = 0; i < 256; i++)
 		bytes[i] = (char)(255 - i);
 	path = write_bytes(bytes, sizeof bytes);
 	expect_error_at(path, &cfg, "1:1: expected \"gstrace 1\"");
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -569,7 +556,7 @@ START_TEST(test_long_lines)
 	snprintf(want, sizeof want, "%s:4: reading stopped at the error on this line", path);
 	ck_assert_str_eq(err.msg, want);
 	src.close(src.ctx);
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -590,7 +577,7 @@ START_TEST(test_continues_after_error)
 	ck_assert_uint_eq(in.line, 3);
 	ck_assert_int_eq(src.next(src.ctx, &in, &err), 0);
 	src.close(src.ctx);
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -698,7 +685,7 @@ START_TEST(test_round_trip)
 		assert_insn_eq(&got[i], &v[i], 0);
 	trailing.nidx = 4;	/* normal form: last active lane + 1 */
 	assert_insn_eq(&got[n], &trailing, 0);
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 END_TEST
 
@@ -773,7 +760,7 @@ START_TEST(test_long_trace)
 	ck_assert_uint_eq(last_line, lines);
 	ck_assert_int_eq(gathers, 3 * (count / n) + (count % n < 3 ? count % n : 3));
 	src.close(src.ctx);
-	remove_temp(path);
+	tu_remove_temp(path);
 }
 END_TEST
 

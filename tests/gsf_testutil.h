@@ -297,8 +297,7 @@ static inline void expect_bad(const unsigned char *b, size_t n, const char *want
 		ck_assert_msg(strstr(err.msg, want) != NULL, "want '%s', got: %s", want, err.msg);
 	ck_assert_ptr_null(out.csr.ptr);
 	ck_assert_ptr_null(out.gs.ptr);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 }
 
 static inline unsigned char *file_of(case_fn fn, int vb, size_t *n)
@@ -311,8 +310,7 @@ static inline unsigned char *file_of(case_fn fn, int vb, size_t *n)
 	write_ok(path, &p, vb);
 	b = slurp(path, n);
 	pruned_free(&p);
-	unlink(path);
-	free(path);
+	tu_remove_temp(path);
 	return b;
 }
 

@@ -9,16 +9,33 @@
 
 #include "testutil.h"
 
+/* "$TMPDIR/gssim-NAME-XXXXXX" made by mkdtemp (malloc'd); TMPDIR defaults to /tmp. */
+static char *make_temp_dir(const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+	size_t n;
+	char *dir;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	n = strlen(tmp) + strlen(name) + 16;
+	dir = malloc(n);
+	if (!dir)
+		abort();
+	snprintf(dir, n, "%s/gssim-%s-XXXXXX", tmp, name);
+	if (!mkdtemp(dir))
+		abort();
+	return dir;
+}
+
 char *tu_write_temp(const char *suffix, const char *text)
 {
 	/* A fresh directory per file (POSIX mkdtemp), the file inside it. */
-	char dir[] = "/tmp/gssim-test-XXXXXX";
+	char *dir = make_temp_dir("test");
 	size_t n;
 	char *path;
 	FILE *f;
 
-	if (!mkdtemp(dir))
-		abort();
 	n = strlen(dir) + strlen("/t") + strlen(suffix) + 1;
 	path = malloc(n);
 	if (!path)
@@ -29,16 +46,33 @@ char *tu_write_temp(const char *suffix, const char *text)
 		abort();
 	fputs(text, f);
 	fclose(f);
+	free(dir);
 	return path;
+}
+
+void tu_remove_temp(char *path)
+{
+	static const char *const side[] = { "-journal", "-wal", "-shm" };
+	char *slash = path ? strrchr(path, '/') : NULL;
+	char more[1200];
+
+	/* Only inside what the helpers made: a gssim-test-* or gssim-dir-* directory. */
+	if (slash && ((slash - path >= 18 && !strncmp(slash - 18, "/gssim-test-", 12)) ||
+		      (slash - path >= 17 && !strncmp(slash - 17, "/gssim-dir-", 11)))) {
+		unlink(path);
+		for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
+			snprintf(more, sizeof more, "%s%s", path, side[i]);
+			unlink(more);
+		}
+		*slash = '\0';
+		rmdir(path);	/* fails, harmlessly, while other files remain */
+	}
+	free(path);
 }
 
 char *tu_temp_dir(void)
 {
-	char *path = strdup("/tmp/gssim-dir-XXXXXX");
-
-	if (!path || !mkdtemp(path))
-		abort();
-	return path;
+	return make_temp_dir("dir");
 }
 
 char *tu_read_file(const char *path, size_t *len)
@@ -96,8 +130,7 @@ int tu_run_gssim(const char *const *argv, char **out)
 		abort();
 	if (out)
 		*out = tu_read_file(outpath, NULL);
-	unlink(outpath);
-	free(outpath);
+	tu_remove_temp(outpath);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);

@@ -8,8 +8,13 @@
 
 #include "config.h"
 
-/* Write text to a fresh temporary file; returns its malloc'd path. */
+/* Write text to a fresh temporary file (alone in a new directory under
+** $TMPDIR); returns its malloc'd path. */
 char *tu_write_temp(const char *suffix, const char *text);
+/* Remove a file made in a tu_write_temp or tu_temp_dir directory (with
+** SQLite's side files), then the directory once empty; free path. Paths
+** elsewhere are only freed. */
+void tu_remove_temp(char *path);
 
 /* Run the gssim binary ($GSSIM_BIN) with argv (NULL-terminated, without
 ** argv[0]); capture stdout+stderr (malloc'd, NUL-terminated) into *out if
@@ -19,7 +24,7 @@ int tu_run_gssim(const char *const *argv, char **out);
 /* Read a whole file (malloc'd, NUL-terminated) or NULL. */
 char *tu_read_file(const char *path, size_t *len);
 
-/* A fresh temporary directory (malloc'd path). */
+/* A fresh temporary directory under $TMPDIR (malloc'd path). */
 char *tu_temp_dir(void);
 
 /* The paper's machine (configs/default.yaml) with every field written out
