@@ -20,6 +20,9 @@ struct command {
 	const char *summary;
 };
 
+/* The command called name among n, or NULL. */
+const struct command *find_command(const struct command *cmds, size_t n, const char *name);
+
 /* Collected --set assignments, applied after the config file. */
 struct overrides {
 	const char **items;

@@ -94,3 +94,11 @@ int report(const struct gs_err *err, int code)
 	/* Running out of memory is not the input's fault (exit.h). */
 	return code == EXIT_INPUT && gs_err_is_oom(err) ? EXIT_INTERNAL : code;
 }
+
+const struct command *find_command(const struct command *cmds, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}

@@ -105,6 +105,8 @@ static void sweep_usage(FILE *f)
 
 int cmd_sweep(int argc, char **argv)
 {
+	const struct command *cmd;
+
 	if (argc < 2) {
 		sweep_usage(stderr);
 		return EXIT_INPUT;
@@ -113,9 +115,10 @@ int cmd_sweep(int argc, char **argv)
 		sweep_usage(stdout);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof sweep_commands / sizeof sweep_commands[0]; i++)
-		if (!strcmp(argv[1], sweep_commands[i].name))
-			return sweep_commands[i].run(argc - 1, argv + 1);
+	cmd = find_command(sweep_commands, sizeof sweep_commands / sizeof sweep_commands[0],
+			   argv[1]);
+	if (cmd)
+		return cmd->run(argc - 1, argv + 1);
 	fprintf(stderr, "gssim sweep: unknown command '%s'\n", argv[1]);
 	sweep_usage(stderr);
 	return EXIT_INPUT;

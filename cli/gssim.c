@@ -33,6 +33,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	const struct command *cmd;
+
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_INPUT;
@@ -45,9 +47,8 @@ int main(int argc, char **argv)
 		printf("gssim %s\n", GSSIM_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+	if ((cmd = find_command(commands, sizeof commands / sizeof commands[0], argv[1])))
+		return cmd->run(argc - 1, argv + 1);
 	fprintf(stderr, "gssim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_INPUT;

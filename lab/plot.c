@@ -114,13 +114,10 @@ static int build_lines(struct plot_ctx *c, const char *xkey, const char *skey,
 	}
 	if (plot_axis_build(xv, sel.nruns, &xs) || plot_axis_build(sv, sel.nruns, &ss))
 		goto nomem;
-	if (xs.n == 0) {
+	if (plot_x_present(c, &sel, &xs, xkey, err)) {
 		rc = EXIT_INPUT;
-		gs_errf(err, "%s: none of the %zu selected runs has %s", pdb_path(c->db),
-			sel.nruns, xkey);
 		goto out;
 	}
-	plot_note_skipped(c, &sel, &xs, xkey);
 	if (!(cell = malloc(xs.n * ss.n * sizeof *cell)))
 		goto nomem;
 	for (size_t i = 0; i < xs.n * ss.n; i++)

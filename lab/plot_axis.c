@@ -249,19 +249,23 @@ int plot_check_stats(struct plot_ctx *c, const struct pdb_sel *sel, const char *
 	return EXIT_OK;
 }
 
-/* Runs that lack the x key are left out, and said so. */
-void plot_note_skipped(struct plot_ctx *c, const struct pdb_sel *sel, const struct axis *xs,
-			 const char *xkey)
+/* Runs that lack the x key are left out, and said so; none with it is an error. */
+int plot_x_present(struct plot_ctx *c, const struct pdb_sel *sel, const struct axis *xs,
+		   const char *xkey, struct gs_err *err)
 {
 	size_t n = 0;
 	int64_t first = 0;
 
+	if (xs->n == 0)
+		return gs_errf(err, "%s: none of the %zu selected runs has %s", pdb_path(c->db),
+			       sel->nruns, xkey);
 	for (size_t r = 0; r < sel->nruns; r++)
 		if (xs->of_run[r] == SIZE_MAX && !n++)
 			first = sel->runs[r].id;
 	if (n && c->req->note)
 		fprintf(c->req->note, "gssim plot: %zu of %zu selected runs have no %s (e.g. run %"
 			PRId64 "): left out\n", n, sel->nruns, xkey, first);
+	return 0;
 }
 
 int plot_alloc_table(struct plot_table *t, size_t nrows, int ncols)

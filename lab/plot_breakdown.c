@@ -124,13 +124,10 @@ static int breakdown_rows_by_x(struct plot_ctx *c, const char *xkey, const char 
 		xv[r] = sel.runs[r].val[0];
 	if (plot_axis_build(xv, sel.nruns, &xs))
 		goto nomem;
-	if (xs.n == 0) {
+	if (plot_x_present(c, &sel, &xs, xkey, err)) {
 		rc = EXIT_INPUT;
-		gs_errf(err, "%s: none of the %zu selected runs has %s", pdb_path(c->db),
-			sel.nruns, xkey);
 		goto out;
 	}
-	plot_note_skipped(c, &sel, &xs, xkey);
 	if (!(row_run = malloc(xs.n * sizeof *row_run)))
 		goto nomem;
 	for (size_t x = 0; x < xs.n; x++)

@@ -64,9 +64,10 @@ int plot_refuse_cell(struct plot_ctx *c, const struct pdb_sel *sel, const struct
 /* EXIT_INPUT naming the first run without one of the statistics. */
 int plot_check_stats(struct plot_ctx *c, const struct pdb_sel *sel, const char *const *names,
 		     int nstats, struct gs_err *err);
-/* Say on req->note how many runs lack the x key (they are left out). */
-void plot_note_skipped(struct plot_ctx *c, const struct pdb_sel *sel, const struct axis *xs,
-		       const char *xkey);
+/* Say on req->note how many runs lack the x key (they are left out); -1
+** with a message when no run has it. */
+int plot_x_present(struct plot_ctx *c, const struct pdb_sel *sel, const struct axis *xs,
+		   const char *xkey, struct gs_err *err);
 /* t's cols, xtext, xnum (zeroed) and v (NaN) for nrows x ncols; -1 if out of memory. */
 int plot_alloc_table(struct plot_table *t, size_t nrows, int ncols);
 int plot_set_labels(struct plot_table *t, const char *title, const char *xlabel,

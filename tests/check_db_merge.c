@@ -109,22 +109,6 @@ static void add(const char *path, const char *started, const char *key, const ch
 	db_close(db);
 }
 
-static int64_t sql_int(const char *path, const char *q)
-{
-	sqlite3 *sql = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &sql, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(sql, q, -1, &st, NULL) == SQLITE_OK, "%s: %s", q,
-		      sqlite3_errmsg(sql));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(sql);
-	return v;
-}
-
 /* Every run with all its rows, ids left out, in a stable order: equal
 ** dumps mean the same runs with bit-identical values. */
 static char *dump(const char *path)
@@ -191,10 +175,10 @@ START_TEST(merge_is_idempotent_and_exact)
 	merge_ok(d.out, d.a, d.a, 0, 6);
 	after = dump(d.out);
 	ck_assert_str_eq(after, before);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM runs"), 3);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM run_params"), 6);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM stats"), 2 * ST__COUNT);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM bank_stats"), 4);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM runs"), 3);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM run_params"), 6);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM stats"), 2 * ST__COUNT);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM bank_stats"), 4);
 	free(before);
 	free(after);
 }
@@ -211,24 +195,24 @@ START_TEST(merge_renumbers_and_skips_complete_points)
 	add(d.b, "2026-12-07T11:00:00Z", "00000000000000000000000000000003", "complete", 300);
 	add(d.b, "2026-12-07T10:00:02Z", "00000000000000000000000000000002", "failed", 0);
 	merge_ok(d.out, d.a, d.b, 3, 2);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM runs"), 5);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM runs"), 5);
 	/* a's ids 2, 3 became 3, 4; b's first run 5 */
-	ck_assert_int_eq(sql_int(d.out, "SELECT id FROM runs WHERE status = 'failed' AND"
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT id FROM runs WHERE status = 'failed' AND"
 			 " point_key LIKE '%2'"), 3);
-	ck_assert_int_eq(sql_int(d.out, "SELECT id FROM runs WHERE status = 'complete' AND"
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT id FROM runs WHERE status = 'complete' AND"
 			 " point_key LIKE '%2'"), 4);
-	ck_assert_int_eq(sql_int(d.out, "SELECT id FROM runs WHERE status = 'complete' AND"
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT id FROM runs WHERE status = 'complete' AND"
 			 " point_key LIKE '%3'"), 5);
 	/* the rows followed their run */
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM stats WHERE run_id = 4"), ST__COUNT);
-	ck_assert_int_eq(sql_int(d.out, "SELECT value FROM stats WHERE run_id = 5 AND"
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM stats WHERE run_id = 4"), ST__COUNT);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT value FROM stats WHERE run_id = 5 AND"
 			 " name = 'cycles'"), 300);
-	ck_assert_int_eq(sql_int(d.out, "SELECT sum(reads) FROM bank_stats WHERE run_id = 5"), 15);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM run_params WHERE run_id = 3"), 2);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT sum(reads) FROM bank_stats WHERE run_id = 5"), 15);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM run_params WHERE run_id = 3"), 2);
 	/* the point-1 run that was there first stands */
-	ck_assert_int_eq(sql_int(d.out, "SELECT id FROM runs WHERE point_key LIKE '%1'"), 1);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT id FROM runs WHERE point_key LIKE '%1'"), 1);
 	/* the failed run of point 3 is kept beside its complete run */
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM runs WHERE point_key LIKE '%3'"), 2);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM runs WHERE point_key LIKE '%3'"), 2);
 }
 END_TEST
 
@@ -252,20 +236,20 @@ START_TEST(merge_version1_input_and_output)
 	merge_ok(d.out, d.v1, NULL, 0, 2);	/* identical runs, no point keys */
 	again = tu_read_file(d.v1, &n2);
 	ck_assert(n1 == n2 && !memcmp(bytes, again, n1));	/* read only */
-	ck_assert_int_eq(sql_int(d.out, "PRAGMA user_version"), 2);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM runs WHERE point_key IS NULL"), 2);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM runs WHERE host_seconds IS NULL AND"
+	ck_assert_int_eq(tu_sql_int(d.out, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM runs WHERE point_key IS NULL"), 2);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM runs WHERE host_seconds IS NULL AND"
 			 " message = 'bad line' AND seed = 3"), 1);
-	ck_assert_int_eq(sql_int(d.out, "SELECT writes FROM bank_stats"), 6);
-	ck_assert_int_eq(sql_int(d.out, "SELECT count(*) FROM stats"), 2);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT writes FROM bank_stats"), 6);
+	ck_assert_int_eq(tu_sql_int(d.out, "SELECT count(*) FROM stats"), 2);
 	free(bytes);
 	free(again);
 	/* a version-1 OUT is migrated, its runs kept */
 	make_a();
 	merge_ok(d.v1, d.a, NULL, 3, 0);
-	ck_assert_int_eq(sql_int(d.v1, "PRAGMA user_version"), 2);
-	ck_assert_int_eq(sql_int(d.v1, "SELECT count(*) FROM runs"), 5);
-	ck_assert_int_eq(sql_int(d.v1, "SELECT min(id) FROM runs WHERE point_key IS NOT NULL"), 10);
+	ck_assert_int_eq(tu_sql_int(d.v1, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_sql_int(d.v1, "SELECT count(*) FROM runs"), 5);
+	ck_assert_int_eq(tu_sql_int(d.v1, "SELECT min(id) FROM runs WHERE point_key IS NOT NULL"), 10);
 }
 END_TEST
 

@@ -83,21 +83,6 @@ static struct db_run run_of(const char *status, const char *key, const struct gs
 	};
 }
 
-static int64_t sql_int(const char *path, const char *q)
-{
-	sqlite3 *sql = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &sql, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(sql, q, -1, &st, NULL) == SQLITE_OK, "%s", q);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(sql);
-	return v;
-}
-
 struct tmpdb {
 	char *dir;
 	char path[512];
@@ -160,10 +145,10 @@ START_TEST(test_one_complete_run_per_point)
 	failed.point_key = "aa";
 	ck_assert_int_eq(record(db, &failed, NULL), 0);
 	db_close(db);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM runs"), 4);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM runs WHERE status = 'complete'"), 2);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM run_params"), 8);
-	ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM runs"), 4);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM runs WHERE status = 'complete'"), 2);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM run_params"), 8);
+	ck_assert_int_eq(tu_sql_int(t.path, "PRAGMA user_version"), 2);
 	tmpdb_done(&t);
 }
 END_TEST
@@ -228,8 +213,8 @@ START_TEST(test_batch_and_complete_keys)
 	db_close(db);
 	/* the bad run alone was undone */
 	ck_assert_str_eq(keys, "k1,k3,");
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM runs"), 2);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM run_params"), 4);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM run_params"), 4);
 	tmpdb_done(&t);
 }
 END_TEST
@@ -252,26 +237,26 @@ START_TEST(test_migrate_v1)
 		"INSERT INTO stats VALUES(7,'cycles',100,'cycles');"
 		"INSERT INTO bank_stats VALUES(7,0,5,6);", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(sql);
-	ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(tu_sql_int(t.path, "PRAGMA user_version"), 1);
 
 	db = open_ok(t.path);	/* migrates */
 	ck_assert_int_eq(record(db, &r, NULL), 0);
 	db_close(db);
-	ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 2);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM runs WHERE id = 7 AND"
+	ck_assert_int_eq(tu_sql_int(t.path, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM runs WHERE id = 7 AND"
 			 " config_name = 'old' AND host_seconds = 1.5 AND seed = 3 AND"
 			 " point_key IS NULL"), 1);
-	ck_assert_int_eq(sql_int(t.path, "SELECT cycles FROM run_summary WHERE id = 7"), 100);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM run_summary WHERE"
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT cycles FROM run_summary WHERE id = 7"), 100);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM run_summary WHERE"
 			 " point_key = 'dd'"), 1);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM sqlite_master WHERE name IN"
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM sqlite_master WHERE name IN"
 			 " ('runs_complete_point', 'runs_by_point')"), 2);
-	ck_assert_int_eq(sql_int(t.path, "SELECT reads + writes FROM bank_stats WHERE run_id = 7"),
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT reads + writes FROM bank_stats WHERE run_id = 7"),
 			 11);
 	/* opening again changes nothing */
 	db = open_ok(t.path);
 	db_close(db);
-	ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(tu_sql_int(t.path, "SELECT count(*) FROM runs"), 2);
 	tmpdb_done(&t);
 }
 END_TEST

@@ -61,22 +61,6 @@ static void trace_spec(const struct env *e, const char *banks, const char *extra
 	write_file(e->spec, text);
 }
 
-static int64_t sql_int(const char *db, const char *q)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK, "%s: %s", q,
-		      sqlite3_errmsg(h));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
-}
-
 static int sweep(const char *sub, const struct env *e, const char *a1, const char *a2,
 		 char **out)
 {
@@ -97,30 +81,30 @@ START_TEST(test_run_resume_status)
 	ck_assert_int_eq(sweep("run", &e, "--jobs", "2", &out), 0);
 	ASSERT_HAS(out, "sweep t: 6 points: 6 done now, 0 already complete, 0 failed");
 	free(out);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(DISTINCT point_key) FROM runs"
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(DISTINCT point_key) FROM runs"
 				 " WHERE status = 'complete'"), 6);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs"), 6);
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs"), 6);
 	/* every point carries its swept key and its provenance */
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM run_params WHERE"
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM run_params WHERE"
 				 " key = 'scratchpad.banks' AND value IN ('8','16','32')"), 6);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(DISTINCT value) FROM run_params"
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(DISTINCT value) FROM run_params"
 				 " WHERE key = 'sweep.point'"), 6);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs WHERE config_name ="
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs WHERE config_name ="
 				 " 'default[scratchpad.banks=16]'"), 2);
 	/* banks=8: the stride-4 gathers of gather-strides conflict; 32 banks do not */
-	ck_assert_int_gt(sql_int(e.db, "SELECT s.value FROM stats s JOIN runs r ON r.id = s.run_id"
+	ck_assert_int_gt(tu_sql_int(e.db, "SELECT s.value FROM stats s JOIN runs r ON r.id = s.run_id"
 				 " WHERE s.name = 'gse.gather.conflicts' AND r.config_name ="
 				 " 'default[scratchpad.banks=8]' AND r.trace LIKE '%gather-strides%'"), 0);
 
 	ck_assert_int_eq(sweep("run", &e, "--jobs", "2", &out), 0);
 	ASSERT_HAS(out, "6 points: 0 done now, 6 already complete");
 	free(out);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs"), 6);
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs"), 6);
 
 	ck_assert_int_eq(sweep("status", &e, NULL, NULL, &out), 0);
 	ck_assert_str_eq(out, "done 6, failed 0, missing 0 of 6\nmissing: none\n");
 	free(out);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM pragma_integrity_check"
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM pragma_integrity_check"
 				 " WHERE integrity_check = 'ok'"), 1);
 	env_done(&e);
 }
@@ -145,7 +129,7 @@ START_TEST(test_points_and_grown_spec)
 	ck_assert_int_eq(sweep("run", &e, "--jobs", "1", &out), 0);
 	ASSERT_HAS(out, "6 points: 4 done now, 2 already complete, 0 failed");
 	free(out);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs"), 6);
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs"), 6);
 	env_done(&e);
 }
 END_TEST
@@ -165,7 +149,7 @@ START_TEST(test_failed_point_listed_and_recorded)
 	ASSERT_HAS(out, "failed: point 2: ");
 	ASSERT_HAS(out, "bad.gst:3:");
 	free(out);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs WHERE status = 'failed'"
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs WHERE status = 'failed'"
 				 " AND message LIKE '%bad.gst:3:%'"), 1);
 	ck_assert_int_eq(sweep("status", &e, NULL, NULL, &out), 1);
 	ASSERT_HAS(out, "done 2, failed 1, missing 0 of 3\nmissing: 2\n");
@@ -217,8 +201,8 @@ START_TEST(test_point_equals_standalone_run)
 	ck_assert_int_eq(tu_run_gssim(argv, &out), 0);
 	free(out);
 	/* the standalone run is the same point: not recorded again */
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs"), 2);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs r JOIN run_params p ON"
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs r JOIN run_params p ON"
 				 " p.run_id = r.id AND p.key = 'sweep.point' WHERE"
 				 " r.config_name = 'default[scratchpad.banks=16]'"), 1);
 	env_done(&e);
@@ -262,17 +246,17 @@ START_TEST(test_interrupt_then_resume)
 		      WEXITSTATUS(status));
 	{
 		char want[64];
-		int before = sql_int(e.db, "SELECT count(*) FROM runs WHERE status = 'complete'");
+		int before = tu_sql_int(e.db, "SELECT count(*) FROM runs WHERE status = 'complete'");
 
-		ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM pragma_integrity_check"
+		ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM pragma_integrity_check"
 					 " WHERE integrity_check = 'ok'"), 1);
 		ck_assert_int_eq(sweep("run", &e, "--jobs", "2", &out), 0);
 		snprintf(want, sizeof want, " %d already complete", before);
 		ck_assert_msg(strstr(out, want), "%s not in: %s", want, out);
 		free(out);
 	}
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(*) FROM runs WHERE status = 'complete'"), 40);
-	ck_assert_int_eq(sql_int(e.db, "SELECT count(DISTINCT point_key) FROM runs"
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(*) FROM runs WHERE status = 'complete'"), 40);
+	ck_assert_int_eq(tu_sql_int(e.db, "SELECT count(DISTINCT point_key) FROM runs"
 				 " WHERE status = 'complete'"), 40);
 	env_done(&e);
 }

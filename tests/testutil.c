@@ -1,6 +1,9 @@
 /*
 ** testutil.c: helpers shared by the Check suites (see testutil.h).
 */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,4 +171,20 @@ void tu_paper_machine(struct gs_config *c, const char *name)
 	c->memory.max_outstanding = 8;
 	c->memory.dma_chunk_bytes = 64;
 	c->memory.dma_queue_depth = 16;
+}
+
+int64_t tu_sql_int(const char *db, const char *q)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK, "%s: %s", q,
+		      sqlite3_errmsg(h));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
 }

@@ -5,6 +5,7 @@
 #define gs_testutil_h
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -31,5 +32,9 @@ char *tu_temp_dir(void);
 ** by hand, not taken from the config table, so tests with hand-worked
 ** cycles do not silently follow default changes. */
 void tu_paper_machine(struct gs_config *c, const char *name);
+
+/* The first column of the first row of query q on database db (read
+** only) as an integer, -1 when there is no row; a bad query fails the test. */
+int64_t tu_sql_int(const char *db, const char *q);
 
 #endif
